@@ -1,0 +1,77 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from './connect';
+import { loadMigrations, MigrationError, migrate } from './migrate';
+import { openTestDatabase, testEngine } from './testing';
+
+describe(`migrations on ${testEngine}`, () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('applies every migration once and is a no-op the second time', async () => {
+    const applied = await database.db.selectFrom('schema_migration').select('name').orderBy('name').execute();
+    expect(applied.map((r) => r.name)).toEqual(loadMigrations().map((m) => m.name));
+    expect(await migrate(database)).toEqual([]);
+  });
+
+  it('refuses to run when an applied migration was edited', async () => {
+    const edited = loadMigrations().map((m, i) => (i === 0 ? { ...m, checksum: 'edited' } : m));
+    await expect(migrate(database, edited)).rejects.toBeInstanceOf(MigrationError);
+  });
+
+  it('rolls back a failing migration completely', async () => {
+    const broken = [
+      ...loadMigrations(),
+      {
+        name: '9999_broken.sql',
+        sql: 'CREATE TABLE half_done (id int); SELECT no_such_column FROM half_done;',
+        checksum: 'x',
+      },
+    ];
+    await expect(migrate(database, broken)).rejects.toThrow();
+    const exists = await sql<{ t: string | null }>`SELECT to_regclass('half_done')::text AS t`.execute(
+      database.db,
+    );
+    expect(exists.rows[0]?.t).toBeNull();
+    const recorded = await database.db
+      .selectFrom('schema_migration')
+      .where('name', '=', '9999_broken.sql')
+      .execute();
+    expect(recorded).toHaveLength(0);
+  });
+
+  it('keeps the audit log append-only', async () => {
+    await sql`INSERT INTO audit_log (seq, at, actor_kind, action, prev_hash, hash) VALUES (1, now(), 'system', 'test', '', 'h')`.execute(
+      database.db,
+    );
+    await expect(sql`UPDATE audit_log SET action = 'edited'`.execute(database.db)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(sql`DELETE FROM audit_log`.execute(database.db)).rejects.toThrow(/append-only/);
+  });
+
+  it('reads dates as calendar strings and counts as numbers', async () => {
+    const r = await sql<{
+      d: string;
+      n: number;
+    }>`SELECT DATE '2024-02-29' AS d, count(*) AS n FROM generate_series(1, 3)`.execute(database.db);
+    expect(r.rows[0]).toEqual({ d: '2024-02-29', n: 3 });
+  });
+
+  it('bulk-loads CSV with COPY and exports it back', async () => {
+    await database.copyIn(
+      'programme',
+      ['code', 'name_es', 'name_en'],
+      ['T1,"Uno, con coma",One\n', 'T2,Dos,Two\n'],
+    );
+    const out = await database.copyOut(
+      "SELECT code, name_es FROM programme WHERE code LIKE 'T%' ORDER BY code",
+    );
+    expect(out).toBe('code,name_es\nT1,"Uno, con coma"\nT2,Dos\n');
+  });
+});

@@ -1,0 +1,238 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Row types of the tables, written beside the migrations that create them.
+ * `tables.db.test.ts` compares them with the migrated database, so they cannot drift.
+ */
+
+/** A timestamptz column: read as Date, written as Date or ISO string, defaulted by the database. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A date column, kept as 'YYYY-MM-DD'. */
+type CalendarDate = string;
+type Json = ColumnType<unknown, string, string>;
+
+export interface TerritoryTable {
+  code: string;
+  name: string;
+  level: 'region' | 'province' | 'district' | 'village';
+  parent_code: string | null;
+  altitude_m: number | null;
+  rural: Generated<boolean>;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+export interface InstitutionTable {
+  id: string;
+  code: string;
+  name: string;
+  kind:
+    | 'health_facility'
+    | 'identity_office'
+    | 'womens_emergency_centre'
+    | 'school'
+    | 'employment_office'
+    | 'municipal_social_office'
+    | 'child_protection_office';
+  territory_code: string;
+  address: string | null;
+  phone: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ProgrammeTable {
+  code: string;
+  name_es: string;
+  name_en: string;
+}
+
+export interface AppUserTable {
+  id: string;
+  username: string;
+  display_name: string;
+  role:
+    | 'field_worker'
+    | 'coordinator'
+    | 'institution_agent'
+    | 'case_worker'
+    | 'data_steward'
+    | 'programme_admin'
+    | 'auditor';
+  scope_kind: 'national' | 'territory' | 'institution' | 'assigned' | 'none';
+  scope_territory_code: string | null;
+  scope_institution_id: string | null;
+  password_hash: string;
+  failed_logins: Generated<number>;
+  locked_until: Date | null;
+  active: Generated<boolean>;
+  locale: Generated<'es-PE' | 'en'>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UserSessionTable {
+  token_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  expires_at: Date;
+  last_seen_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  role: 'institution_agent' | 'data_steward' | 'programme_admin';
+  scope_kind: 'national' | 'territory' | 'institution';
+  scope_territory_code: string | null;
+  scope_institution_id: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface HouseholdTable {
+  id: string;
+  code: string;
+  territory_code: string;
+  village_code: string | null;
+  address: string | null;
+  reference: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  phone: string | null;
+  health_facility_id: string | null;
+  field_worker_id: string | null;
+  status: Generated<'active' | 'inactive'>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EnrolmentTable {
+  id: string;
+  household_id: string;
+  programme_code: string;
+  status: 'active' | 'suspended' | 'ended';
+  start_date: CalendarDate;
+  end_date: CalendarDate | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PersonTable {
+  id: string;
+  household_id: string;
+  relationship:
+    | 'head'
+    | 'spouse'
+    | 'child'
+    | 'grandchild'
+    | 'parent'
+    | 'sibling'
+    | 'other_relative'
+    | 'non_relative';
+  given_names: string;
+  first_surname: string;
+  second_surname: string | null;
+  sex: 'female' | 'male';
+  birth_date: CalendarDate;
+  document_type: 'DNI' | 'CUI' | 'CE' | null;
+  document_number: string | null;
+  document_check_digit: string | null;
+  health_insurance_number: string | null;
+  status: Generated<'active' | 'moved_out' | 'deceased'>;
+  search_name: string;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PregnancyTable {
+  id: string;
+  household_id: string;
+  person_id: string;
+  last_menstrual_period: CalendarDate | null;
+  estimated_delivery_date: CalendarDate | null;
+  status: Generated<'ongoing' | 'delivered' | 'lost'>;
+  ended_on: CalendarDate | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ChangeHistoryTable {
+  id: Generated<number>;
+  entity: string;
+  entity_id: string;
+  household_id: string | null;
+  version: number;
+  field: string;
+  old_value: Json | null;
+  new_value: Json | null;
+  actor_kind: 'user' | 'token' | 'system';
+  actor_id: string | null;
+  changed_at: Timestamp;
+}
+
+export interface MutationTable {
+  id: string;
+  actor_id: string | null;
+  kind: string;
+  result: Json;
+  created_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: Date;
+  actor_kind: 'user' | 'token' | 'system' | 'anonymous';
+  actor_id: string | null;
+  actor_name: string | null;
+  actor_role: string | null;
+  action: string;
+  entity: string | null;
+  entity_id: string | null;
+  household_id: string | null;
+  detail: Json | null;
+  ip: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: Generated<boolean>;
+  seq: number;
+  hash: string;
+}
+
+export interface SchemaMigrationTable {
+  name: string;
+  checksum: string;
+  applied_at: Timestamp;
+}
+
+export interface DB {
+  territory: TerritoryTable;
+  institution: InstitutionTable;
+  programme: ProgrammeTable;
+  app_user: AppUserTable;
+  user_session: UserSessionTable;
+  api_token: ApiTokenTable;
+  household: HouseholdTable;
+  enrolment: EnrolmentTable;
+  person: PersonTable;
+  pregnancy: PregnancyTable;
+  change_history: ChangeHistoryTable;
+  mutation: MutationTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  schema_migration: SchemaMigrationTable;
+}
