@@ -1,0 +1,6 @@
+export * from './anemia';
+export * from './dates';
+export * from './growth';
+export * from './identity';
+export * from './ids';
+export * from './names';
