@@ -1,0 +1,243 @@
+import { connect, type Database, migrate } from '@tejido/db';
+import { Role, Scope } from '@tejido/schemas';
+import { Command, InvalidArgumentError } from 'commander';
+import { buildApp } from './app';
+import { type Config, ConfigError, loadConfig } from './config';
+import { DataFolderBusyError, lockDataFolder } from './data-lock';
+import { DEMO_ACCOUNTS } from './demo-accounts';
+import { systemActor } from './modules/access/actor';
+import { verifyAuditChain } from './modules/audit/service';
+import { hashPassword } from './modules/auth/passwords';
+import { loadDemo } from './modules/demo/generate';
+import { createUser } from './modules/users/service';
+import { VERSION } from './version';
+
+/** Open the configured database for a command; on the embedded database, take the data folder first. */
+async function open(
+  config: Config,
+  command: string,
+  port: number | null = null,
+): Promise<{ database: Database; release: () => void }> {
+  const release = config.databaseUrl ? () => {} : lockDataFolder(config.dataDir, command, port);
+  try {
+    const database = await connect({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolSize: config.poolSize,
+    });
+    return { database, release };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive whole number');
+  return n;
+}
+
+async function isEmpty(database: Database): Promise<boolean> {
+  const row = await database.db.selectFrom('territory').select('code').limit(1).executeTakeFirst();
+  return row === undefined;
+}
+
+async function runDemo(database: Database, config: Config, households: number, seed: number) {
+  const started = Date.now();
+  const summary = await loadDemo(database, {
+    households,
+    seed,
+    passwordHash: await hashPassword(config.demoPassword),
+  });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(
+    `Demo loaded in ${seconds} s: ${summary.households} households, ${summary.persons} persons, ` +
+      `${summary.childrenUnder36Months} children under 36 months, ${summary.pregnancies} pregnancies, ` +
+      `${summary.institutions} institutions, ${summary.territories} territories.`,
+  );
+  printDemoAccounts(config);
+}
+
+function printDemoAccounts(config: Config) {
+  console.log(`\nDemo accounts (password for all: ${config.demoPassword}):`);
+  for (const a of DEMO_ACCOUNTS) console.log(`  ${a.username.padEnd(22)} ${a.description}`);
+  console.log('');
+}
+
+const program = new Command();
+program.name('tejido').description('Tejido: territorial social-protection network').version(VERSION);
+
+program
+  .command('start')
+  .description(
+    'Migrate the database, load the demo into an empty embedded database, and serve the API and web app',
+  )
+  .action(async () => {
+    const config = loadConfig();
+    const { database, release } = await open(config, 'tejido start', config.port);
+    const applied = await migrate(database);
+    if (applied.length > 0) console.log(`Migrated: ${applied.join(', ')}`);
+    if (config.demo && (await isEmpty(database))) {
+      console.log(
+        `Empty database: loading the demo (${config.demoHouseholds} households, seed ${config.demoSeed})…`,
+      );
+      await runDemo(database, config, config.demoHouseholds, config.demoSeed);
+    } else if (config.demo) {
+      printDemoAccounts(config);
+    }
+    const app = await buildApp({ database, config });
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      app.log.info(`${signal}: stopping`);
+      await app.close();
+      await database.close();
+      release();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    await app.listen({ port: config.port, host: config.host });
+    console.log(
+      `Tejido is serving on http://localhost:${config.port} (database: ${database.engine} at ${database.location})`,
+    );
+  });
+
+program
+  .command('migrate')
+  .description('Apply the database migrations not yet applied')
+  .action(async () => {
+    const config = loadConfig();
+    const { database, release } = await open(config, 'tejido migrate');
+    try {
+      const applied = await migrate(database);
+      console.log(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+    } finally {
+      await database.close();
+      release();
+    }
+  });
+
+program
+  .command('demo')
+  .description('Load a deterministic demo population into an empty database')
+  .option('--households <n>', 'number of households', positiveInt, 2000)
+  .option('--seed <s>', 'random seed (same seed, same population)', positiveInt, 2021)
+  .action(async (options: { households: number; seed: number }) => {
+    const config = loadConfig();
+    const { database, release } = await open(config, 'tejido demo');
+    try {
+      await migrate(database);
+      if (!(await isEmpty(database))) {
+        throw new UsageError('The database already has data: the demo loads into an empty database only.');
+      }
+      await runDemo(database, config, options.households, options.seed);
+    } finally {
+      await database.close();
+      release();
+    }
+  });
+
+const user = program.command('user').description('Manage staff accounts');
+user
+  .command('add')
+  .description('Create a staff account')
+  .requiredOption('--username <username>')
+  .requiredOption('--name <display name>')
+  .requiredOption('--role <role>', `one of: ${Role.options.join(', ')}`)
+  .option('--territory <code>', 'territory scope (coordinator, case_worker, data_steward)')
+  .option('--institution <id>', 'institution scope (institution_agent)')
+  .option('--national', 'national scope (programme_admin, data_steward, coordinator)')
+  .option('--password-stdin', 'read the password from standard input instead of TEJIDO_NEW_PASSWORD')
+  .action(
+    async (options: {
+      username: string;
+      name: string;
+      role: string;
+      territory?: string;
+      institution?: string;
+      national?: boolean;
+      passwordStdin?: boolean;
+    }) => {
+      const role = Role.safeParse(options.role);
+      if (!role.success) throw new UsageError(`--role must be one of: ${Role.options.join(', ')}`);
+      const scope = Scope.parse(
+        options.territory
+          ? { kind: 'territory', territoryCode: options.territory }
+          : options.institution
+            ? { kind: 'institution', institutionId: options.institution }
+            : options.national
+              ? { kind: 'national' }
+              : role.data === 'field_worker'
+                ? { kind: 'assigned' }
+                : role.data === 'auditor'
+                  ? { kind: 'none' }
+                  : { kind: 'national' },
+      );
+      const password = options.passwordStdin ? (await readStdin()).trim() : process.env.TEJIDO_NEW_PASSWORD;
+      if (!password)
+        throw new UsageError('Give the password through TEJIDO_NEW_PASSWORD or --password-stdin.');
+      const config = loadConfig();
+      const { database, release } = await open(config, 'tejido user add');
+      try {
+        await migrate(database);
+        const me = await createUser(database.db, systemActor('tejido user add'), {
+          username: options.username,
+          displayName: options.name,
+          password,
+          role: role.data,
+          scope,
+        });
+        console.log(`Created ${me.username} (${me.role}, ${me.scopeLabel}), id ${me.id}`);
+      } finally {
+        await database.close();
+        release();
+      }
+    },
+  );
+
+const auditCommand = program.command('audit').description('The audit trail');
+auditCommand
+  .command('verify')
+  .description('Recompute the hash chain of the audit trail and report the first broken entry')
+  .action(async () => {
+    const config = loadConfig();
+    const { database, release } = await open(config, 'tejido audit verify');
+    try {
+      const result = await verifyAuditChain(database.db);
+      if (result.ok) console.log(`Audit trail intact: ${result.entries} entries verified.`);
+      else {
+        console.error(
+          `Audit trail BROKEN at entry ${result.firstBroken!.seq}: ${result.firstBroken!.reason} (${result.entries} entries verified before it).`,
+        );
+        process.exitCode = 3;
+      }
+    } finally {
+      await database.close();
+      release();
+    }
+  });
+
+class UsageError extends Error {}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+program.parseAsync().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DataFolderBusyError || error instanceof UsageError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  const e = error as { code?: string; errors?: Array<{ field: string; message: string }>; message?: string };
+  if (e?.errors?.length) {
+    console.error(`${e.message}\n${e.errors.map((x) => `  ${x.field}: ${x.message}`).join('\n')}`);
+    process.exit(2);
+  }
+  console.error(error);
+  process.exit(1);
+});
