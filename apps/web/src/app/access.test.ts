@@ -1,0 +1,107 @@
+import type { Role } from '@tejido/schemas';
+import { describe, expect, it } from 'vitest';
+import { homePath, landingPath, navigationFor, safeReturnPath, scopeText } from './access';
+
+describe('navigationFor', () => {
+  it('gives a field worker their own households', () => {
+    expect(navigationFor('field_worker')).toEqual([
+      { label: 'nav.myHouseholds', to: '/hogares', icon: 'households' },
+    ]);
+  });
+
+  it('gives an institution agent the households of their facility', () => {
+    expect(navigationFor('institution_agent').map((i) => i.label)).toEqual(['nav.facilityHouseholds']);
+  });
+
+  it.each<Role>(['coordinator', 'case_worker', 'data_steward', 'programme_admin'])(
+    'gives %s the households',
+    (role) => {
+      expect(navigationFor(role).map((i) => i.label)).toEqual(['nav.households']);
+    },
+  );
+
+  it('gives the auditor the audit trail and no households', () => {
+    expect(navigationFor('auditor')).toEqual([{ label: 'nav.audit', to: '/auditoria', icon: 'audit' }]);
+  });
+});
+
+describe('homePath', () => {
+  it('starts everybody at the households but the auditor', () => {
+    expect(homePath('field_worker')).toBe('/hogares');
+    expect(homePath('auditor')).toBe('/auditoria');
+  });
+});
+
+describe('safeReturnPath', () => {
+  it('keeps paths of this app', () => {
+    expect(safeReturnPath('/hogares?q=HH-000123')).toBe('/hogares?q=HH-000123');
+    expect(safeReturnPath('/hogares/0190b2c4-0000-7000-8000-000000000000')).toBe(
+      '/hogares/0190b2c4-0000-7000-8000-000000000000',
+    );
+  });
+
+  it('refuses other sites, scripts and the sign-in page itself', () => {
+    expect(safeReturnPath('https://example.com/')).toBeNull();
+    expect(safeReturnPath('//example.com/')).toBeNull();
+    expect(safeReturnPath('/\\example.com')).toBeNull();
+    expect(safeReturnPath('javascript:alert(1)')).toBeNull();
+    expect(safeReturnPath('/ingresar')).toBeNull();
+    expect(safeReturnPath('/ingresar?volver=/hogares')).toBeNull();
+    expect(safeReturnPath('')).toBeNull();
+    expect(safeReturnPath(null)).toBeNull();
+  });
+});
+
+describe('landingPath', () => {
+  it('goes back to the page the person wanted', () => {
+    expect(landingPath('coordinator', '/hogares/abc?pestana=historial')).toBe(
+      '/hogares/abc?pestana=historial',
+    );
+    expect(landingPath('auditor', '/auditoria?actor=gestor')).toBe('/auditoria?actor=gestor');
+  });
+
+  it('goes to the role start when nothing or something unsafe was wanted', () => {
+    expect(landingPath('field_worker', null)).toBe('/hogares');
+    expect(landingPath('field_worker', '/')).toBe('/hogares');
+    expect(landingPath('auditor', 'https://example.com')).toBe('/auditoria');
+  });
+
+  it('does not send a role to a page it cannot see', () => {
+    expect(landingPath('auditor', '/hogares/abc')).toBe('/auditoria');
+    expect(landingPath('coordinator', '/auditoria')).toBe('/hogares');
+    expect(landingPath('coordinator', '/auditoriax')).toBe('/auditoriax');
+  });
+});
+
+describe('scopeText', () => {
+  it('names national, assigned and no scope by kind, whatever label the server sends', () => {
+    expect(scopeText({ scope: { kind: 'national' }, scopeLabel: 'national' })).toEqual({
+      key: 'scope.national',
+    });
+    expect(scopeText({ scope: { kind: 'assigned' }, scopeLabel: 'assigned' })).toEqual({
+      key: 'scope.assigned',
+    });
+    expect(scopeText({ scope: { kind: 'none' }, scopeLabel: 'none' })).toEqual({ key: 'scope.none' });
+  });
+
+  it('says the level of a territory, from the length of its code', () => {
+    expect(scopeText({ scope: { kind: 'territory', territoryCode: '05' }, scopeLabel: 'Ayacucho' })).toEqual({
+      key: 'scope.region',
+      name: 'Ayacucho',
+    });
+    expect(
+      scopeText({ scope: { kind: 'territory', territoryCode: '050101' }, scopeLabel: 'Ayacucho' }),
+    ).toEqual({
+      key: 'scope.district',
+      name: 'Ayacucho',
+    });
+  });
+
+  it('uses the institution name as it is', () => {
+    const me = {
+      scope: { kind: 'institution' as const, institutionId: '017e10b3-9a68-77bf-8461-77f1e0d357bf' },
+      scopeLabel: 'Centro de Salud Ayacucho',
+    };
+    expect(scopeText(me)).toEqual({ label: 'Centro de Salud Ayacucho' });
+  });
+});

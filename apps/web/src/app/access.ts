@@ -1,0 +1,119 @@
+import type { Me, Role } from '@tejido/schemas';
+
+/**
+ * What each role finds in the office app. The server enforces access; this only decides
+ * what to offer, so nobody is shown a link that would answer "forbidden".
+ */
+
+export const paths = {
+  login: '/ingresar',
+  households: '/hogares',
+  household: (id: string) => `/hogares/${encodeURIComponent(id)}`,
+  audit: '/auditoria',
+} as const;
+
+/** Everybody but the auditor works with households; the auditor reads the audit trail only. */
+export function canSeeHouseholds(role: Role): boolean {
+  return role !== 'auditor';
+}
+
+export function canSeeAudit(role: Role): boolean {
+  return role === 'auditor';
+}
+
+/** The i18n key of the household menu entry: a field worker's own, an institution's, or everybody's. */
+export type HouseholdsLabel = 'nav.myHouseholds' | 'nav.facilityHouseholds' | 'nav.households';
+
+export function householdsLabel(role: Role): HouseholdsLabel {
+  if (role === 'field_worker') return 'nav.myHouseholds';
+  if (role === 'institution_agent') return 'nav.facilityHouseholds';
+  return 'nav.households';
+}
+
+export type NavKey = HouseholdsLabel | 'nav.audit';
+
+export interface NavItem {
+  /** i18n key of the label. */
+  label: NavKey;
+  to: string;
+  icon: 'households' | 'audit';
+}
+
+/**
+ * The menu of a role, in order. Later modules add their entries here when their pages
+ * exist (rosters: /padrones, alerts: /alertas, imports: /importaciones), so the menu never
+ * links to a page that is not there yet.
+ */
+export function navigationFor(role: Role): NavItem[] {
+  const items: NavItem[] = [];
+  if (canSeeHouseholds(role))
+    items.push({ label: householdsLabel(role), to: paths.households, icon: 'households' });
+  if (canSeeAudit(role)) items.push({ label: 'nav.audit', to: paths.audit, icon: 'audit' });
+  return items;
+}
+
+/** Where a role starts after signing in. */
+export function homePath(role: Role): string {
+  return canSeeHouseholds(role) ? paths.households : paths.audit;
+}
+
+/**
+ * A path from the `volver` parameter of the sign-in page, only when it is a path of this
+ * app: anything else (another site, `//host`, a script) would make the sign-in page an
+ * open redirect.
+ */
+export function safeReturnPath(value: string | null | undefined): string | null {
+  if (!value) return null;
+  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return null;
+  if ([...value].some((ch) => ch.charCodeAt(0) < 32)) return null;
+  if (value === paths.login || value.startsWith(`${paths.login}?`) || value.startsWith(`${paths.login}/`))
+    return null;
+  return value;
+}
+
+function isPathUnder(path: string, base: string): boolean {
+  return path === base || path.startsWith(`${base}/`) || path.startsWith(`${base}?`);
+}
+
+/** Where to go after signing in: the page the person wanted, when their role may see it; else their start. */
+export function landingPath(role: Role, wanted: string | null | undefined): string {
+  const path = safeReturnPath(wanted);
+  if (!path || path === '/') return homePath(role);
+  if (isPathUnder(path, paths.households) && !canSeeHouseholds(role)) return homePath(role);
+  if (isPathUnder(path, paths.audit) && !canSeeAudit(role)) return homePath(role);
+  return path;
+}
+
+/** How the scope of an account reads: an i18n key, with the territory's name where there is one. */
+export type ScopeText =
+  | { key: 'scope.national' | 'scope.assigned' | 'scope.none' }
+  | { key: 'scope.region' | 'scope.province' | 'scope.district' | 'scope.village'; name: string }
+  | { label: string };
+
+const LEVEL_BY_CODE_LENGTH: Record<
+  number,
+  'scope.region' | 'scope.province' | 'scope.district' | 'scope.village'
+> = { 2: 'scope.region', 4: 'scope.province', 6: 'scope.district', 10: 'scope.village' };
+
+/**
+ * The scope said in the person's language. A territory name alone is ambiguous (Ayacucho is
+ * a region, a province's capital and a district), so its level is said too; an institution
+ * is its name.
+ */
+export function scopeText(me: Pick<Me, 'scope' | 'scopeLabel'>): ScopeText {
+  const { scope } = me;
+  switch (scope.kind) {
+    case 'national':
+      return { key: 'scope.national' };
+    case 'assigned':
+      return { key: 'scope.assigned' };
+    case 'none':
+      return { key: 'scope.none' };
+    case 'territory': {
+      const key = LEVEL_BY_CODE_LENGTH[scope.territoryCode.length];
+      return key ? { key, name: me.scopeLabel } : { label: me.scopeLabel };
+    }
+    case 'institution':
+      return { label: me.scopeLabel };
+  }
+}

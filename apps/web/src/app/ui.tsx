@@ -1,0 +1,105 @@
+import { Alert, Button, Center, Group, Loader, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import { IconAlertTriangle, IconInbox, IconRefresh } from '@tabler/icons-react';
+import { type ReactNode, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { describeError } from './problems';
+
+/** Sets the browser tab's title: "Page · Tejido". */
+export function usePageTitle(title: string | null | undefined): void {
+  useEffect(() => {
+    document.title = title ? `${title} · Tejido` : 'Tejido';
+  }, [title]);
+}
+
+/** A failed request, said in the person's language, with a way to try again. */
+export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useTranslation();
+  const { title, detail } = describeError(error, t);
+  return (
+    <Alert
+      role="alert"
+      color="red"
+      variant="light"
+      icon={<IconAlertTriangle aria-hidden />}
+      title={title}
+      styles={{ title: { color: 'var(--mantine-color-red-9)' } }}
+    >
+      <Stack gap="xs">
+        {detail && <Text size="sm">{detail}</Text>}
+        {onRetry && (
+          <Group>
+            <Button
+              size="xs"
+              variant="default"
+              leftSection={<IconRefresh size={16} aria-hidden />}
+              onClick={onRetry}
+            >
+              {t('common.retry')}
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    </Alert>
+  );
+}
+
+export function PageLoader() {
+  const { t } = useTranslation();
+  return (
+    <Center py="xl" role="status" aria-live="polite">
+      <Loader aria-hidden />
+      <Text className="visually-hidden">{t('common.loading')}</Text>
+    </Center>
+  );
+}
+
+/** Nothing to show, said plainly, with what to do next. */
+export function EmptyState({
+  title,
+  children,
+  icon,
+}: {
+  title: string;
+  children?: ReactNode;
+  icon?: ReactNode;
+}) {
+  return (
+    <Stack align="center" gap="xs" py="xl" ta="center">
+      <ThemeIcon size={48} radius="xl" variant="light" color="gray" aria-hidden>
+        {icon ?? <IconInbox size={28} />}
+      </ThemeIcon>
+      <Title order={2} size="h4">
+        {title}
+      </Title>
+      {children}
+    </Stack>
+  );
+}
+
+interface LoadMoreProps {
+  shown: number;
+  hasMore: boolean;
+  loading: boolean;
+  onLoadMore: () => void;
+  /** Says how many rows are shown, e.g. "25 hogares". */
+  shownLabel: string;
+}
+
+/** "Load more" under a cursor-paged list, announcing to screen readers how many rows are shown. */
+export function LoadMore({ shown, hasMore, loading, onLoadMore, shownLabel }: LoadMoreProps) {
+  const { t } = useTranslation();
+  if (shown === 0) return null;
+  return (
+    <Stack align="center" gap="xs" mt="md">
+      <Text size="sm" c="dimmed" role="status" aria-live="polite">
+        {shownLabel}
+        {!hasMore && ` · ${t('common.allShown')}`}
+      </Text>
+      {hasMore && (
+        <Button variant="default" onClick={onLoadMore} loading={loading}>
+          {t('common.loadMore')}
+        </Button>
+      )}
+    </Stack>
+  );
+}
