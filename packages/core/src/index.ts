@@ -4,3 +4,5 @@ export * from './growth';
 export * from './identity';
 export * from './ids';
 export * from './names';
+export * from './pathway';
+export * from './rules';

@@ -3,5 +3,7 @@ export * from './audit';
 export * from './common';
 export * from './errors';
 export * from './household';
+export * from './pathway-files';
 export * from './person';
 export * from './territory';
+export * from './tracking';
