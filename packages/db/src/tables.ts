@@ -20,6 +20,7 @@ export interface TerritoryTable {
   rural: Generated<boolean>;
   latitude: number | null;
   longitude: number | null;
+  amazon: Generated<boolean>;
 }
 
 export interface InstitutionTable {
@@ -219,6 +220,66 @@ export interface SchemaMigrationTable {
   applied_at: Timestamp;
 }
 
+export type EvidenceKindColumn =
+  | 'growth_checkup'
+  | 'vaccine_dose'
+  | 'hemoglobin'
+  | 'measurement'
+  | 'supplement'
+  | 'document_issued'
+  | 'insurance_affiliated'
+  | 'prenatal_visit'
+  | 'prenatal_test'
+  | 'prenatal_supplement';
+
+export interface EvidenceTable {
+  id: string;
+  person_id: string;
+  kind: EvidenceKindColumn;
+  date: CalendarDate;
+  code: string | null;
+  dose: number | null;
+  weight_kg: number | null;
+  length_cm: number | null;
+  measured: 'lying' | 'standing' | null;
+  oedema: boolean | null;
+  hb_gdl: number | null;
+  implausible: Generated<boolean>;
+  source: 'manual' | 'his_minsa' | 'reniec' | 'sis' | 'fhir' | 'file_import';
+  source_ref: string | null;
+  recorded_by: string | null;
+  recorded_at: Timestamp;
+}
+
+export interface TrackingStatusTable {
+  person_id: string;
+  subject: 'child' | 'pregnancy';
+  pregnancy_id: string | null;
+  household_id: string;
+  territory_code: string;
+  village_code: string | null;
+  health_facility_id: string | null;
+  field_worker_id: string | null;
+  anchor_date: CalendarDate;
+  as_of: CalendarDate;
+  pathway: string;
+  light: 'green' | 'amber' | 'red';
+  urgency: number;
+  overdue_items: string[];
+  due_items: string[];
+  risks: string[];
+  reasons: Json;
+  computed_at: Timestamp;
+}
+
+export interface TrackingRunTable {
+  id: Generated<boolean>;
+  as_of: CalendarDate;
+  computed_at: Timestamp;
+  persons: number;
+  seconds: number;
+}
+
 export interface DB {
   territory: TerritoryTable;
   institution: InstitutionTable;
@@ -234,5 +295,8 @@ export interface DB {
   mutation: MutationTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  evidence: EvidenceTable;
+  tracking_status: TrackingStatusTable;
+  tracking_run: TrackingRunTable;
   schema_migration: SchemaMigrationTable;
 }

@@ -5,5 +5,6 @@ export * from './errors';
 export * from './household';
 export * from './pathway-files';
 export * from './person';
+export * from './roster';
 export * from './territory';
 export * from './tracking';

@@ -142,68 +142,103 @@ export type EvidenceValues = z.infer<typeof EvidenceValues>;
 const KINDS_WITH_VALUES = new Set<EvidenceKind>(['hemoglobin', 'measurement', 'growth_checkup']);
 const KINDS_WITH_DOSE = new Set<EvidenceKind>(['vaccine_dose', 'supplement', 'prenatal_supplement']);
 
+const EvidenceFields = z.object({
+  id: Uuid,
+  personId: Uuid,
+  kind: EvidenceKind,
+  date: CalendarDate,
+  code: z.string().trim().min(1).max(20).optional(),
+  dose: z.int().min(1).max(10).optional().describe('Dose or delivery number, when the source says it.'),
+  values: EvidenceValues.optional(),
+  source: EvidenceSource,
+  sourceRef: z.string().trim().min(1).max(200).nullish(),
+});
+
+/** The rules that tie code, dose and values to the kind, naming the field at fault. */
+interface EvidenceShape {
+  kind: EvidenceKind;
+  code?: string | undefined;
+  dose?: number | undefined;
+  values?: EvidenceValues | undefined;
+}
+
+function checkEvidence(e: EvidenceShape, ctx: z.RefinementCtx): void {
+  const kind = e.kind;
+  const spec = EVIDENCE_CODES[kind];
+  if (e.code !== undefined) {
+    if (!spec) {
+      ctx.addIssue({ code: 'custom', path: ['code'], message: `Evidence of kind ${kind} takes no code` });
+    } else if (canonicalEvidenceCode(kind, e.code) === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['code'],
+        message: `Unknown ${kind} code '${e.code}'; use one of ${spec.codes.join(', ')}`,
+      });
+    }
+  } else if (spec?.required) {
+    ctx.addIssue({ code: 'custom', path: ['code'], message: `Evidence of kind ${kind} needs a code` });
+  }
+  if (e.dose !== undefined && !KINDS_WITH_DOSE.has(kind)) {
+    ctx.addIssue({ code: 'custom', path: ['dose'], message: `Evidence of kind ${kind} has no dose number` });
+  }
+  if (e.values !== undefined && !KINDS_WITH_VALUES.has(kind)) {
+    ctx.addIssue({ code: 'custom', path: ['values'], message: `Evidence of kind ${kind} carries no values` });
+  }
+  if (kind === 'hemoglobin' && e.values?.hbGdl === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['values', 'hbGdl'], message: 'A hemoglobin result needs hbGdl' });
+  }
+  if (e.values?.hbGdl !== undefined && kind !== 'hemoglobin') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['values', 'hbGdl'],
+      message: 'Record hemoglobin as kind hemoglobin',
+    });
+  }
+  if (kind === 'measurement' && e.values?.weightKg === undefined && e.values?.lengthCm === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['values'], message: 'A measurement needs weightKg or lengthCm' });
+  }
+}
+
+function canonical<T extends { kind: EvidenceKind; code?: string | undefined }>(e: T): T {
+  return e.code === undefined ? e : { ...e, code: canonicalEvidenceCode(e.kind, e.code) };
+}
+
 /**
  * One fact about a person: a vaccine given, a checkup, a hemoglobin result, a measurement, a
  * supplement delivered, a document issued, an insurance affiliation, a prenatal visit or test.
  * Append-only. `code` is stored canonical: HIS codes such as 90722 become PENTA.
  */
-export const Evidence = z
-  .object({
-    id: Uuid,
-    personId: Uuid,
-    kind: EvidenceKind,
-    date: CalendarDate,
-    code: z.string().trim().min(1).max(20).optional(),
-    dose: z.int().min(1).max(10).optional().describe('Dose or delivery number, when the source says it.'),
-    values: EvidenceValues.optional(),
-    source: EvidenceSource,
-    sourceRef: z.string().trim().min(1).max(200).nullish(),
-  })
-  .superRefine((e, ctx) => {
-    const spec = EVIDENCE_CODES[e.kind];
-    if (e.code !== undefined) {
-      if (!spec) {
-        ctx.addIssue({ code: 'custom', path: ['code'], message: `Evidence of kind ${e.kind} takes no code` });
-      } else if (canonicalEvidenceCode(e.kind, e.code) === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['code'],
-          message: `Unknown ${e.kind} code '${e.code}'; use one of ${spec.codes.join(', ')}`,
-        });
-      }
-    } else if (spec?.required) {
-      ctx.addIssue({ code: 'custom', path: ['code'], message: `Evidence of kind ${e.kind} needs a code` });
-    }
-    if (e.dose !== undefined && !KINDS_WITH_DOSE.has(e.kind)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['dose'],
-        message: `Evidence of kind ${e.kind} has no dose number`,
-      });
-    }
-    if (e.values !== undefined && !KINDS_WITH_VALUES.has(e.kind)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['values'],
-        message: `Evidence of kind ${e.kind} carries no values`,
-      });
-    }
-    if (e.kind === 'hemoglobin' && e.values?.hbGdl === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['values', 'hbGdl'], message: 'A hemoglobin result needs hbGdl' });
-    }
-    if (e.values?.hbGdl !== undefined && e.kind !== 'hemoglobin') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['values', 'hbGdl'],
-        message: 'Record hemoglobin as kind hemoglobin',
-      });
-    }
-    if (e.kind === 'measurement' && e.values?.weightKg === undefined && e.values?.lengthCm === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['values'], message: 'A measurement needs weightKg or lengthCm' });
-    }
-  })
-  .transform((e) => (e.code === undefined ? e : { ...e, code: canonicalEvidenceCode(e.kind, e.code) }));
+export const Evidence = EvidenceFields.superRefine(checkEvidence).transform(canonical);
 export type Evidence = z.infer<typeof Evidence>;
+
+/**
+ * A record to add for a person (POST /persons/{id}/evidence). `id` lets an offline client
+ * retry without a duplicate; `source` and `sourceRef` identify a record of an outside
+ * system, so that sending it twice stores it once.
+ */
+export const EvidenceCreate = EvidenceFields.omit({ personId: true })
+  .extend({ id: Uuid.optional(), source: EvidenceSource.default('manual') })
+  .superRefine(checkEvidence)
+  .transform(canonical);
+export type EvidenceCreate = z.input<typeof EvidenceCreate>;
+
+/** A stored record as the API shows it. */
+export const EvidenceView = z.object({
+  id: Uuid,
+  personId: Uuid,
+  kind: EvidenceKind,
+  date: CalendarDate,
+  code: z.string().nullable(),
+  dose: z.int().nullable(),
+  values: EvidenceValues.nullable(),
+  implausible: z
+    .boolean()
+    .describe('WHO flags the measurement as biologically implausible: to be re-measured.'),
+  source: EvidenceSource,
+  sourceRef: z.string().nullable(),
+  recordedAt: z.string(),
+});
+export type EvidenceView = z.infer<typeof EvidenceView>;
 
 // ---------------------------------------------------------------------------------------------
 // Care pathways (config/pathways/*.yaml)

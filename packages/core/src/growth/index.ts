@@ -4,7 +4,7 @@
  * See README.md in this folder for the rules and the one place where anthro and a literal
  * reading of the rules differ (a child under 9 months measured standing).
  */
-import { type Lms, type LmsTable, lmsRow, lmsRows, lmsZ, restrictedLmsZ } from './lms';
+import { type Lms, type LmsTable, lmsRow, lmsRows, lmsValue, lmsZ, restrictedLmsZ } from './lms';
 import {
   BMI_FOR_AGE,
   LENGTH_FOR_AGE,
@@ -214,4 +214,37 @@ export function classifyGrowth(z: GrowthZScores, options: { oedema?: boolean } =
   const wfl = z.weightForLength;
   if (wfl && !wfl.flagged) out.overweight = wfl.z > 3 ? 'obese' : wfl.z > 2 ? 'overweight' : 'none';
   return out;
+}
+
+export type GrowthIndicator = 'weightForAge' | 'lengthForAge' | 'weightForLength' | 'bmiForAge';
+
+/** One point of the WHO reference curves: x (age in days, or length in cm) and the −3…+3 SD values. */
+export interface ReferencePoint {
+  x: number;
+  sd: readonly [number, number, number, number, number, number, number];
+}
+
+/**
+ * The WHO curves at −3, −2, −1, 0, +1, +2 and +3 SD for a chart, sampled every `step` rows of the
+ * table: age in days from 0 to 1856 (weight-for-age, length/height-for-age, BMI-for-age) or length
+ * in cm (weight-for-length, 45–110 cm; weight-for-height 65–120 cm is the same curve family after
+ * 731 days). Length-for-age is length under 731 days and height from then on, as the table is.
+ * @example growthReferenceCurves('weightForAge', 'female', 30)[0] // { x: 0, sd: [2.033, 2.395, 2.794, 3.232, 3.711, 4.23, 4.793] }
+ */
+export function growthReferenceCurves(indicator: GrowthIndicator, sex: Sex, step = 7): ReferencePoint[] {
+  const table = {
+    weightForAge: WEIGHT_FOR_AGE,
+    lengthForAge: LENGTH_FOR_AGE,
+    weightForLength: WEIGHT_FOR_LENGTH,
+    bmiForAge: BMI_FOR_AGE,
+  }[indicator][sex];
+  const perCm = indicator === 'weightForLength' ? 10 : 1;
+  const rows = lmsRows(table);
+  const points: ReferencePoint[] = [];
+  for (let i = 0; i < rows; i += Math.max(1, Math.round(step))) {
+    const p = lmsRow(table, i)!;
+    const at = (z: number) => Math.round(lmsValue(z, p) * 1000) / 1000;
+    points.push({ x: (table.first + i) / perCm, sd: [at(-3), at(-2), at(-1), at(0), at(1), at(2), at(3)] });
+  }
+  return points;
 }
