@@ -21,6 +21,7 @@ import { problemFor, sendProblem, toProblem } from './http/problem';
 import { auditRoutes } from './modules/audit/routes';
 import { authRoutes } from './modules/auth/routes';
 import { registryRoutes } from './modules/registry/routes';
+import { trackingRoutes } from './modules/tracking/routes';
 import { VERSION } from './version';
 
 export interface AppOptions {
@@ -137,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       });
       await api.register(registryRoutes);
       await api.register(auditRoutes);
+      await api.register(trackingRoutes);
     },
     { prefix: '/api/v1' },
   );

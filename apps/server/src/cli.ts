@@ -1,3 +1,4 @@
+import { ConfigFileError, isCalendarDate, todayInPeru } from '@tejido/core';
 import { connect, type Database, migrate } from '@tejido/db';
 import { Role, Scope } from '@tejido/schemas';
 import { Command, InvalidArgumentError } from 'commander';
@@ -9,6 +10,8 @@ import { systemActor } from './modules/access/actor';
 import { verifyAuditChain } from './modules/audit/service';
 import { hashPassword } from './modules/auth/passwords';
 import { loadDemo } from './modules/demo/generate';
+import { loadPathways } from './modules/tracking/pathways';
+import { RecomputeBusyError, recompute } from './modules/tracking/recompute';
 import { createUser } from './modules/users/service';
 import { VERSION } from './version';
 
@@ -38,6 +41,11 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function calendarDate(value: string): string {
+  if (!isCalendarDate(value)) throw new InvalidArgumentError('a date YYYY-MM-DD');
+  return value;
+}
+
 async function isEmpty(database: Database): Promise<boolean> {
   const row = await database.db.selectFrom('territory').select('code').limit(1).executeTakeFirst();
   return row === undefined;
@@ -50,9 +58,11 @@ async function runDemo(database: Database, config: Config, households: number, s
     seed,
     passwordHash: await hashPassword(config.demoPassword),
   });
+  const tracked = await recompute(database, { asOf: todayInPeru(), databaseUrl: config.databaseUrl });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
     `Demo loaded in ${seconds} s: ${summary.households} households, ${summary.persons} persons, ` +
+      `${tracked.persons} tracked (${tracked.lights.red} red, ${tracked.lights.amber} amber, ${tracked.lights.green} green), ` +
       `${summary.childrenUnder36Months} children under 36 months, ${summary.pregnancies} pregnancies, ` +
       `${summary.institutions} institutions, ${summary.territories} territories.`,
   );
@@ -85,6 +95,20 @@ program
       await runDemo(database, config, config.demoHouseholds, config.demoSeed);
     } else if (config.demo) {
       printDemoAccounts(config);
+    }
+    loadPathways();
+    const run = await database.db.selectFrom('tracking_run').select('as_of').executeTakeFirst();
+    if (run && run.as_of < todayInPeru()) {
+      if (database.engine === 'pglite') {
+        const r = await recompute(database, { asOf: todayInPeru() });
+        console.log(
+          `Statuses were as of ${run.as_of}: recomputed ${r.persons} as of ${r.asOf} in ${r.seconds.toFixed(1)} s.`,
+        );
+      } else {
+        console.warn(
+          `Tracking statuses are as of ${run.as_of}: run \`tejido recompute\` daily (e.g. from cron).`,
+        );
+      }
     }
     const app = await buildApp({ database, config });
     let stopping = false;
@@ -134,6 +158,33 @@ program
         throw new UsageError('The database already has data: the demo loads into an empty database only.');
       }
       await runDemo(database, config, options.households, options.seed);
+    } finally {
+      await database.close();
+      release();
+    }
+  });
+
+program
+  .command('recompute')
+  .description('Recompute the tracking status of every child and pregnant woman (a new day, a new pathway)')
+  .option('--as-of <date>', 'the date to evaluate as of, YYYY-MM-DD (default: today in Peru)', calendarDate)
+  .option('--workers <n>', 'worker threads on a PostgreSQL server (default: one per core)', positiveInt)
+  .action(async (options: { asOf?: string; workers?: number }) => {
+    const config = loadConfig();
+    const asOf = options.asOf ?? todayInPeru();
+    if (asOf > todayInPeru()) throw new UsageError('--as-of cannot be in the future');
+    const { database, release } = await open(config, 'tejido recompute');
+    try {
+      await migrate(database);
+      const r = await recompute(database, {
+        asOf,
+        databaseUrl: config.databaseUrl,
+        ...(options.workers ? { workers: options.workers } : {}),
+      });
+      console.log(
+        `Recomputed ${r.persons} tracked persons as of ${r.asOf} in ${r.seconds.toFixed(1)} s ` +
+          `(${r.lights.red} red, ${r.lights.amber} amber, ${r.lights.green} green; ${r.ranges} ranges, ${r.workers || 1} ${r.workers > 1 ? 'workers' : 'worker'}).`,
+      );
     } finally {
       await database.close();
       release();
@@ -229,7 +280,13 @@ async function readStdin(): Promise<string> {
 }
 
 program.parseAsync().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DataFolderBusyError || error instanceof UsageError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof DataFolderBusyError ||
+    error instanceof UsageError ||
+    error instanceof RecomputeBusyError ||
+    error instanceof ConfigFileError
+  ) {
     console.error(error.message);
     process.exit(2);
   }

@@ -16,6 +16,24 @@ const PERMISSIONS = {
   ],
   'registry.write': ['field_worker', 'coordinator', 'case_worker', 'data_steward', 'programme_admin'],
   'registry.reassign': ['coordinator', 'data_steward', 'programme_admin'],
+  'tracking.read': [
+    'field_worker',
+    'coordinator',
+    'institution_agent',
+    'case_worker',
+    'data_steward',
+    'programme_admin',
+  ],
+  // Health-facility staff record the care they give; field workers what they see at home.
+  'tracking.record': ['field_worker', 'coordinator', 'institution_agent', 'data_steward', 'programme_admin'],
+  'tracking.export': [
+    'coordinator',
+    'institution_agent',
+    'case_worker',
+    'data_steward',
+    'programme_admin',
+    'field_worker',
+  ],
   'audit.read': ['auditor'],
   'users.manage': ['programme_admin'],
 } as const satisfies Record<string, readonly string[]>;

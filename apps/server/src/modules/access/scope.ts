@@ -1,35 +1,63 @@
-import type { DB } from '@tejido/db';
-import { type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Actor } from './actor';
 
+/** The columns a scope is decided on: the household's district, health facility and field worker. */
+export interface ScopeColumns {
+  territory: string;
+  facility: string;
+  fieldWorker: string;
+}
+
 /**
- * The one place that says which households an actor may see. Every query that returns
- * people joins `household` as `h` and applies `householdInScope(actor)`; nothing else
- * decides visibility. Out-of-scope records are simply absent (a 404, never a 403 that
- * would confirm they exist).
+ * The one place that says which households an actor may see, on any table that carries a
+ * household's district, health facility and field worker (`household` itself, or the
+ * `tracking_status` rows that copy them). Out-of-scope records are simply absent (a 404,
+ * never a 403 that would confirm they exist).
  */
-export function householdInScope(actor: Actor) {
-  return (eb: ExpressionBuilder<DB & { h: DB['household'] }, 'h'>) => {
-    const scope = actor.scope;
-    switch (scope.kind) {
-      case 'national':
-        return sql<SqlBool>`true`;
-      case 'territory': {
-        const range = codeRange(scope.territoryCode);
-        return range.end === null
-          ? eb('h.territory_code', '>=', range.start)
-          : eb.and([eb('h.territory_code', '>=', range.start), eb('h.territory_code', '<', range.end)]);
-      }
-      case 'institution':
-        // A health facility sees the households it attends. Referrals to other kinds of
-        // institution will widen this with the referred households (alerts module).
-        return eb('h.health_facility_id', '=', scope.institutionId);
-      case 'assigned':
-        return actor.id === null ? sql<SqlBool>`false` : eb('h.field_worker_id', '=', actor.id);
-      case 'none':
-        return sql<SqlBool>`false`;
+export function scopePredicate(actor: Actor, columns: ScopeColumns): RawBuilder<SqlBool> {
+  const scope = actor.scope;
+  switch (scope.kind) {
+    case 'national':
+      return sql<SqlBool>`true`;
+    case 'territory': {
+      const range = codeRange(scope.territoryCode);
+      const column = sql.ref(columns.territory);
+      return range.end === null
+        ? sql<SqlBool>`${column} >= ${range.start}`
+        : sql<SqlBool>`(${column} >= ${range.start} AND ${column} < ${range.end})`;
     }
-  };
+    case 'institution':
+      // A health facility sees the households it attends. Referrals to other kinds of
+      // institution will widen this with the referred households (alerts module).
+      return sql<SqlBool>`${sql.ref(columns.facility)} = ${scope.institutionId}`;
+    case 'assigned':
+      return actor.id === null
+        ? sql<SqlBool>`false`
+        : sql<SqlBool>`${sql.ref(columns.fieldWorker)} = ${actor.id}`;
+    case 'none':
+      return sql<SqlBool>`false`;
+  }
+}
+
+/**
+ * Every query that returns people joins `household` as `h` and applies this; nothing else
+ * decides visibility (see scopePredicate).
+ */
+export function householdInScope(actor: Actor): RawBuilder<SqlBool> {
+  return scopePredicate(actor, {
+    territory: 'h.territory_code',
+    facility: 'h.health_facility_id',
+    fieldWorker: 'h.field_worker_id',
+  });
+}
+
+/** The same scope on tracking_status rows (aliased `s`), which copy their household's columns. */
+export function statusInScope(actor: Actor): RawBuilder<SqlBool> {
+  return scopePredicate(actor, {
+    territory: 's.territory_code',
+    facility: 's.health_facility_id',
+    fieldWorker: 's.field_worker_id',
+  });
 }
 
 /**

@@ -15,6 +15,7 @@ import { assertCan, can } from '../access/permissions';
 import { codeRange, householdInScope } from '../access/scope';
 import { recordAudit } from '../audit/service';
 import { runCommand } from '../mutations/service';
+import { syncTracking } from '../tracking/service';
 import { recordChanges } from './history';
 import { insertPerson } from './persons';
 import { loadHousehold, loadSummaries } from './views';
@@ -278,6 +279,7 @@ export async function createHousehold(
         enrolment,
       );
     }
+    await syncTracking(trx, id);
     await recordAudit(trx, actor, [
       { action: 'household.create', entity: 'household', entityId: id, householdId: id },
     ]);
@@ -350,6 +352,7 @@ export async function updateHousehold(
         .where('id', '=', id)
         .execute();
       await assertStillInScope(trx, actor, id, 'territoryCode');
+      await syncTracking(trx, id);
       await recordAudit(trx, actor, [
         {
           action: 'household.update',

@@ -18,6 +18,7 @@ import { assertCan } from '../access/permissions';
 import { householdInScope } from '../access/scope';
 import { recordAudit } from '../audit/service';
 import { isUniqueViolation, runCommand } from '../mutations/service';
+import { syncTracking } from '../tracking/service';
 import { recordChanges } from './history';
 import { toPerson, toPregnancy } from './views';
 
@@ -145,6 +146,7 @@ export async function addMember(
       .set((eb) => ({ version: eb('version', '+', 1), updated_at: new Date() }))
       .where('id', '=', householdId)
       .execute();
+    await syncTracking(trx, householdId);
     await recordAudit(trx, actor, [{ action: 'person.create', entity: 'person', entityId: id, householdId }]);
     return loadPerson(trx, id);
   });
@@ -239,6 +241,7 @@ export async function updatePerson(
         })
         .where('id', '=', personId)
         .execute();
+      await syncTracking(trx, before.household_id);
       await recordAudit(trx, actor, [
         {
           action: 'person.update',
@@ -320,6 +323,7 @@ export async function addPregnancy(
       null,
       row,
     );
+    await syncTracking(trx, person.household_id);
     await recordAudit(trx, actor, [
       { action: 'pregnancy.create', entity: 'pregnancy', entityId: row.id, householdId: person.household_id },
     ]);
@@ -384,6 +388,7 @@ export async function updatePregnancy(
         .set({ ...Object.fromEntries(changed.map((f) => [f, changes[f]])), version, updated_at: new Date() })
         .where('id', '=', pregnancyId)
         .execute();
+      await syncTracking(trx, before.household_id);
       await recordAudit(trx, actor, [
         {
           action: 'pregnancy.update',

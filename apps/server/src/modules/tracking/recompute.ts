@@ -1,0 +1,349 @@
+/**
+ * Full recompute of every tracked person's status as of a date (`tejido recompute`): for a new
+ * day, a new pathway version or new traffic-light rules. Persons are read in ranges of ids,
+ * evaluated and written with COPY into a fresh table that replaces tracking_status in one short
+ * transaction, so rosters keep answering from the previous statuses until the new ones are all
+ * there. On a PostgreSQL server the ranges are shared among worker threads, each with its own
+ * connection; the embedded database has one connection and works through them in-process.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { TrackingEvidence } from '@tejido/core';
+import type { Database } from '@tejido/db';
+import { sql } from 'kysely';
+import { loadPathways, type PathwaySet } from './pathways';
+import { refreshStatuses } from './service';
+import {
+  evaluateSubject,
+  evidenceSql,
+  STATUS_COLUMNS,
+  type Subject,
+  statusCsv,
+  statusValues,
+  subjectsSql,
+  toEvidence,
+  toSubject,
+} from './subjects';
+
+export interface RecomputeOptions {
+  asOf: string;
+  /** Worker threads on a PostgreSQL server (default: one per core, at most 4). Ignored on PGlite. */
+  workers?: number;
+  /** Registry persons per range (default 20,000: about 5,000 tracked persons and 100,000 evidence rows). */
+  rangeSize?: number;
+  /** postgres:// URL the workers connect to (the server's own database). */
+  databaseUrl?: string | undefined;
+  pathwaysDir?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RecomputeSummary {
+  asOf: string;
+  persons: number;
+  lights: { red: number; amber: number; green: number };
+  ranges: number;
+  workers: number;
+  seconds: number;
+}
+
+export interface Range {
+  from: string;
+  to: string;
+}
+
+export interface RangeResult {
+  persons: number;
+  red: number;
+  amber: number;
+  green: number;
+}
+
+export class RecomputeBusyError extends Error {}
+
+const NEXT = 'tracking_status_next';
+/** The indexes of tracking_status, as migration 0002 creates them. */
+export const STATUS_INDEXES: ReadonlyArray<readonly [name: string, definition: string]> = [
+  ['tracking_status_territory_idx', '(territory_code, urgency DESC, person_id)'],
+  ['tracking_status_facility_idx', '(health_facility_id, urgency DESC, person_id)'],
+  ['tracking_status_field_worker_idx', '(field_worker_id, urgency DESC, person_id)'],
+  ['tracking_status_household_idx', '(household_id)'],
+];
+/** Any number, the same for every Tejido: only one recompute runs on a database at a time. */
+const LOCK_KEY = 7_263_101;
+
+/** Split a COPY CSV line; the values of these queries never hold a quote but reasons might. */
+export function splitCsvLine(line: string): string[] {
+  if (!line.includes('"')) return line.split(',');
+  const out: string[] = [];
+  let i = 0;
+  while (i <= line.length) {
+    if (line[i] === '"') {
+      let value = '';
+      i++;
+      for (;;) {
+        const q = line.indexOf('"', i);
+        if (q < 0) throw new Error('unterminated quoted CSV field');
+        value += line.slice(i, q);
+        if (line[q + 1] === '"') {
+          value += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      out.push(value);
+      i++; // the comma
+    } else {
+      const c = line.indexOf(',', i);
+      const end = c < 0 ? line.length : c;
+      out.push(line.slice(i, end));
+      i = end + 1;
+    }
+  }
+  return out;
+}
+
+function csvLines(text: string): string[] {
+  const lines = text.split('\n');
+  lines.shift(); // header
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+/** Read, evaluate and write one range of persons into the next status table. */
+export async function processRange(
+  database: Database,
+  set: PathwaySet,
+  asOf: string,
+  range: Range,
+): Promise<RangeResult> {
+  const filter = { kind: 'range', from: range.from, to: range.to } as const;
+  const [subjectsText, evidenceText] = [
+    await database.copyOut(subjectsSql(asOf, filter)),
+    await database.copyOut(evidenceSql(asOf, filter)),
+  ];
+  const subjects = csvLines(subjectsText).map((l) => toSubject(splitCsvLine(l)));
+  const evidenceLines = csvLines(evidenceText);
+  const result: RangeResult = { persons: subjects.length, red: 0, amber: 0, green: 0 };
+  const out: string[] = [];
+  // Both lists are ordered by person id: walk them together.
+  let e = 0;
+  let evidence: TrackingEvidence[] = [];
+  for (const s of subjects as Subject[]) {
+    evidence = [];
+    while (e < evidenceLines.length) {
+      const line = evidenceLines[e]!;
+      const personId = line.slice(0, 36);
+      if (personId < s.personId) {
+        e++;
+        continue;
+      }
+      if (personId > s.personId) break;
+      evidence.push(toEvidence(splitCsvLine(line)));
+      e++;
+    }
+    const { result: r, pathway } = evaluateSubject(set, s, evidence, asOf);
+    result[r.light]++;
+    out.push(statusCsv(statusValues(s, r, pathway)));
+  }
+  if (out.length > 0) await database.copyIn(NEXT, STATUS_COLUMNS, chunks(out, 2000));
+  return result;
+}
+
+function* chunks(lines: string[], size: number): Generator<string> {
+  for (let i = 0; i < lines.length; i += size) yield lines.slice(i, i + size).join('');
+}
+
+/** Ranges of person ids holding about `size` registry persons each, covering every person. */
+async function personRanges(database: Database, size: number): Promise<Range[]> {
+  const bounds = await sql<{ id: string }>`
+    SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM person) numbered
+     WHERE n % ${size} = 0 ORDER BY id`.execute(database.db);
+  const ranges: Range[] = [];
+  let from = '00000000-0000-0000-0000-000000000000';
+  for (const { id } of bounds.rows) {
+    ranges.push({ from, to: id });
+    from = successor(id);
+  }
+  ranges.push({ from, to: 'ffffffff-ffff-ffff-ffff-ffffffffffff' });
+  return ranges;
+}
+
+/** The uuid right after `id` in uuid order (ranges are inclusive). */
+function successor(id: string): string {
+  const hex = id.replaceAll('-', '');
+  const next = (BigInt(`0x${hex}`) + 1n).toString(16).padStart(32, '0');
+  return `${next.slice(0, 8)}-${next.slice(8, 12)}-${next.slice(12, 16)}-${next.slice(16, 20)}-${next.slice(20)}`;
+}
+
+/**
+ * Recompute every status as of `asOf`. Evidence recorded and registry changes made while it
+ * runs are applied again after the swap, so nothing recorded meanwhile is lost.
+ */
+export async function recompute(database: Database, options: RecomputeOptions): Promise<RecomputeSummary> {
+  const started = performance.now();
+  const startedAt = new Date();
+  const set = loadPathways(options.pathwaysDir);
+  const { asOf } = options;
+  const db = database.db;
+  // The embedded database belongs to one process (its data-folder lock); a server may have several.
+  if (database.engine !== 'postgres') return work();
+  return db.connection().execute(async (holder) => {
+    const locked = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS ok`.execute(holder);
+    if (!locked.rows[0]?.ok) throw new RecomputeBusyError('Another recompute is running on this database');
+    try {
+      return await work();
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${LOCK_KEY})`.execute(holder);
+    }
+  });
+
+  async function work(): Promise<RecomputeSummary> {
+    try {
+      await sql.raw(`DROP TABLE IF EXISTS ${NEXT}`).execute(db);
+      await sql
+        .raw(`CREATE TABLE ${NEXT} (LIKE tracking_status INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`)
+        .execute(db);
+      const ranges = await personRanges(database, options.rangeSize ?? 20_000);
+      const total: RangeResult = { persons: 0, red: 0, amber: 0, green: 0 };
+      const add = (r: RangeResult) => {
+        total.persons += r.persons;
+        total.red += r.red;
+        total.amber += r.amber;
+        total.green += r.green;
+      };
+      let workers = 0;
+      if (database.engine === 'postgres' && options.databaseUrl) {
+        workers = Math.max(
+          1,
+          Math.min(options.workers ?? Math.min(availableParallelism(), 4), ranges.length),
+        );
+        await runInWorkers(workers, ranges, options, set.dir, add);
+      } else {
+        let done = 0;
+        for (const range of ranges) {
+          add(await processRange(database, set, asOf, range));
+          options.onProgress?.(++done, ranges.length);
+        }
+      }
+      await sql.raw(`ALTER TABLE ${NEXT} ADD CONSTRAINT ${NEXT}_pkey PRIMARY KEY (person_id)`).execute(db);
+      for (const [name, definition] of STATUS_INDEXES) {
+        await sql.raw(`CREATE INDEX ${name}_next ON ${NEXT} ${definition}`).execute(db);
+      }
+      await db.transaction().execute(async (trx) => {
+        await sql.raw('LOCK TABLE tracking_status IN ACCESS EXCLUSIVE MODE').execute(trx);
+        await sql.raw('DROP TABLE tracking_status').execute(trx);
+        await sql.raw(`ALTER TABLE ${NEXT} RENAME TO tracking_status`).execute(trx);
+        await sql
+          .raw(`ALTER TABLE tracking_status RENAME CONSTRAINT ${NEXT}_pkey TO tracking_status_pkey`)
+          .execute(trx);
+        for (const [name] of STATUS_INDEXES) {
+          await sql.raw(`ALTER INDEX ${name}_next RENAME TO ${name}`).execute(trx);
+        }
+        const seconds = (performance.now() - started) / 1000;
+        await trx
+          .insertInto('tracking_run')
+          .values({ as_of: asOf, computed_at: new Date(), persons: total.persons, seconds })
+          .onConflict((oc) =>
+            oc
+              .column('id')
+              .doUpdateSet({ as_of: asOf, computed_at: new Date(), persons: total.persons, seconds }),
+          )
+          .execute();
+      });
+      await catchUp(database, startedAt, asOf, set);
+      await sql.raw('ANALYZE tracking_status').execute(db);
+      return {
+        asOf,
+        persons: total.persons,
+        lights: { red: total.red, amber: total.amber, green: total.green },
+        ranges: ranges.length,
+        workers,
+        seconds: (performance.now() - started) / 1000,
+      };
+    } finally {
+      await sql.raw(`DROP TABLE IF EXISTS ${NEXT}`).execute(db);
+    }
+  }
+}
+
+/** Statuses touched while the recompute ran: evidence recorded, households or persons changed. */
+async function catchUp(database: Database, since: Date, asOf: string, set: PathwaySet): Promise<void> {
+  const db = database.db;
+  const households = await db
+    .selectFrom('household')
+    .select('id')
+    .where('updated_at', '>=', since)
+    .union(db.selectFrom('person').select('household_id as id').where('updated_at', '>=', since))
+    .union(
+      db
+        .selectFrom('evidence')
+        .innerJoin('person', 'person.id', 'evidence.person_id')
+        .select('person.household_id as id')
+        .where('evidence.recorded_at', '>=', since),
+    )
+    .execute();
+  if (households.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    await refreshStatuses(trx, { kind: 'households', ids: households.map((h) => h.id) }, asOf, set);
+  });
+}
+
+const WORKER_ENTRY = new URL('./recompute-worker.ts', import.meta.url).href;
+/** Workers run the TypeScript sources as the main thread does: register tsx, then import the entry. */
+const WORKER_BOOT = `
+const { workerData } = require('node:worker_threads');
+import('tsx/esm/api').then((tsx) => { tsx.register(); return import(workerData.entry); });
+`;
+
+async function runInWorkers(
+  count: number,
+  ranges: Range[],
+  options: RecomputeOptions,
+  pathwaysDir: string,
+  add: (r: RangeResult) => void,
+): Promise<void> {
+  let next = 0;
+  let done = 0;
+  const run = (worker: Worker) =>
+    new Promise<void>((resolve, reject) => {
+      const give = () => {
+        if (next >= ranges.length) {
+          worker.postMessage({ type: 'stop' });
+          return;
+        }
+        worker.postMessage({ type: 'range', range: ranges[next++] });
+      };
+      worker.on('message', (message: { type: string; result?: RangeResult; error?: string }) => {
+        if (message.type === 'ready') give();
+        else if (message.type === 'done') {
+          add(message.result!);
+          options.onProgress?.(++done, ranges.length);
+          give();
+        } else if (message.type === 'failed') reject(new Error(`recompute worker: ${message.error}`));
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`recompute worker exited ${code}`)),
+      );
+    });
+  const workers = Array.from(
+    { length: count },
+    () =>
+      new Worker(WORKER_BOOT, {
+        eval: true,
+        workerData: {
+          databaseUrl: options.databaseUrl,
+          asOf: options.asOf,
+          pathwaysDir,
+          entry: WORKER_ENTRY,
+        },
+      }),
+  );
+  try {
+    await Promise.all(workers.map(run));
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
