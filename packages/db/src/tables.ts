@@ -2,7 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Row types of the tables, written beside the migrations that create them.
- * `tables.db.test.ts` compares them with the migrated database, so they cannot drift.
+ * Kysely checks every query against them; a column missing in the database fails the database tests.
  */
 
 /** A timestamptz column: read as Date, written as Date or ISO string, defaulted by the database. */
