@@ -17,7 +17,6 @@ import {
   evaluateSubject,
   evidenceSql,
   STATUS_COLUMNS,
-  type Subject,
   statusCsv,
   statusValues,
   subjectsSql,
@@ -121,27 +120,24 @@ export async function processRange(
   const filter = { kind: 'range', from: range.from, to: range.to } as const;
   const [subjectsText, evidenceText] = [
     await database.copyOut(subjectsSql(asOf, filter)),
-    await database.copyOut(evidenceSql(asOf, filter)),
+    await database.copyOut(evidenceSql(asOf, filter, false)),
   ];
   const subjects = csvLines(subjectsText).map((l) => toSubject(splitCsvLine(l)));
-  const evidenceLines = csvLines(evidenceText);
   const result: RangeResult = { persons: subjects.length, red: 0, amber: 0, green: 0 };
   const out: string[] = [];
-  // Both lists are ordered by person id: walk them together.
-  let e = 0;
-  let evidence: TrackingEvidence[] = [];
-  for (const s of subjects as Subject[]) {
-    evidence = [];
-    while (e < evidenceLines.length) {
-      const line = evidenceLines[e]!;
-      const personId = line.slice(0, 36);
-      if (personId < s.personId) {
-        e++;
-        continue;
-      }
-      if (personId > s.personId) break;
-      evidence.push(toEvidence(splitCsvLine(line)));
-      e++;
+  // Both are ordered by person id (lower-case hex sorts as the uuids do): walk them together,
+  // reading each evidence line in place.
+  const text = evidenceText;
+  let at = text.indexOf('\n') + 1; // after the header
+  for (const s of subjects) {
+    const evidence: TrackingEvidence[] = [];
+    while (at < text.length) {
+      const cmp = comparePerson(text, at, s.personId);
+      if (cmp > 0) break;
+      const end = text.indexOf('\n', at);
+      const lineEnd = end < 0 ? text.length : end;
+      if (cmp === 0) evidence.push(parseEvidenceLine(text, at, lineEnd));
+      at = lineEnd + 1;
     }
     const { result: r, pathway } = evaluateSubject(set, s, evidence, asOf);
     result[r.light]++;
@@ -149,6 +145,34 @@ export async function processRange(
   }
   if (out.length > 0) await database.copyIn(NEXT, STATUS_COLUMNS, chunks(out, 2000));
   return result;
+}
+
+/** Compare the person id at the start of a line with `personId`, without copying it. */
+function comparePerson(text: string, at: number, personId: string): number {
+  for (let i = 0; i < 36; i++) {
+    const d = text.charCodeAt(at + i) - personId.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+const EVIDENCE_FIELDS = 11;
+
+/**
+ * One line of the id-less evidence COPY (person_id, empty id, kind, date, code, dose, weight_kg,
+ * length_cm, measured, oedema, hb_gdl), read in place: no field holds a comma or a quote.
+ */
+export function parseEvidenceLine(text: string, start: number, end: number): TrackingEvidence {
+  const fields: Array<string | null> = new Array(EVIDENCE_FIELDS);
+  fields[0] = null; // the person, already matched
+  let from = start + 37;
+  for (let f = 1; f < EVIDENCE_FIELDS; f++) {
+    let to = text.indexOf(',', from);
+    if (to < 0 || to > end) to = end;
+    fields[f] = to > from ? text.slice(from, to) : null;
+    from = to + 1;
+  }
+  return toEvidence(fields);
 }
 
 function* chunks(lines: string[], size: number): Generator<string> {
