@@ -31,7 +31,7 @@ export default defineConfig({
         manualChunks(id) {
           if (!id.includes('node_modules')) return undefined;
           if (/[\\/]node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/.test(id)) return 'react';
-          // @mantine/dates and dayjs serve the audit page only: they stay in its lazy chunk.
+          // @mantine/dates and dayjs serve the audit and person-tracking pages only: they stay in a lazy chunk.
           if (id.includes('@mantine/dates') || id.includes('dayjs')) return undefined;
           if (id.includes('@mantine') || id.includes('@floating-ui')) return 'mantine';
           if (id.includes('@tanstack') || id.includes('i18next')) return 'data';

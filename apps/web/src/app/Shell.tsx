@@ -10,7 +10,7 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconHome, IconLogout, IconShieldSearch } from '@tabler/icons-react';
+import { IconHome, IconLogout, IconShieldSearch, IconTrafficLights } from '@tabler/icons-react';
 import { Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
@@ -21,6 +21,7 @@ import { PageLoader } from './ui';
 
 const ICONS: Record<NavItem['icon'], typeof IconHome> = {
   households: IconHome,
+  roster: IconTrafficLights,
   audit: IconShieldSearch,
 };
 

@@ -3,24 +3,28 @@ import { describe, expect, it } from 'vitest';
 import { homePath, landingPath, navigationFor, safeReturnPath, scopeText } from './access';
 
 describe('navigationFor', () => {
-  it('gives a field worker their own households', () => {
+  it('gives a field worker their own households and their roster', () => {
     expect(navigationFor('field_worker')).toEqual([
       { label: 'nav.myHouseholds', to: '/hogares', icon: 'households' },
+      { label: 'nav.roster', to: '/padron', icon: 'roster' },
     ]);
   });
 
-  it('gives an institution agent the households of their facility', () => {
-    expect(navigationFor('institution_agent').map((i) => i.label)).toEqual(['nav.facilityHouseholds']);
+  it('gives an institution agent the households of their facility and the roster', () => {
+    expect(navigationFor('institution_agent').map((i) => i.label)).toEqual([
+      'nav.facilityHouseholds',
+      'nav.roster',
+    ]);
   });
 
   it.each<Role>(['coordinator', 'case_worker', 'data_steward', 'programme_admin'])(
-    'gives %s the households',
+    'gives %s the households and the roster',
     (role) => {
-      expect(navigationFor(role).map((i) => i.label)).toEqual(['nav.households']);
+      expect(navigationFor(role).map((i) => i.label)).toEqual(['nav.households', 'nav.roster']);
     },
   );
 
-  it('gives the auditor the audit trail and no households', () => {
+  it('gives the auditor the audit trail and no households nor roster', () => {
     expect(navigationFor('auditor')).toEqual([{ label: 'nav.audit', to: '/auditoria', icon: 'audit' }]);
   });
 });
@@ -70,6 +74,9 @@ describe('landingPath', () => {
     expect(landingPath('auditor', '/hogares/abc')).toBe('/auditoria');
     expect(landingPath('coordinator', '/auditoria')).toBe('/hogares');
     expect(landingPath('coordinator', '/auditoriax')).toBe('/auditoriax');
+    expect(landingPath('auditor', '/padron?semaforo=rojo')).toBe('/auditoria');
+    expect(landingPath('auditor', '/personas/abc/seguimiento')).toBe('/auditoria');
+    expect(landingPath('field_worker', '/padron?semaforo=rojo')).toBe('/padron?semaforo=rojo');
   });
 });
 

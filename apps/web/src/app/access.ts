@@ -10,11 +10,26 @@ export const paths = {
   households: '/hogares',
   household: (id: string) => `/hogares/${encodeURIComponent(id)}`,
   audit: '/auditoria',
+  roster: '/padron',
+  rosterPrint: '/padron/imprimir',
+  personTracking: (id: string) => `/personas/${encodeURIComponent(id)}/seguimiento`,
 } as const;
+
+/** Where a person's tracking pages live: /personas/<id>/seguimiento. */
+const PERSONS = '/personas';
 
 /** Everybody but the auditor works with households; the auditor reads the audit trail only. */
 export function canSeeHouseholds(role: Role): boolean {
   return role !== 'auditor';
+}
+
+/**
+ * The traffic-light roster and each person's tracking: whoever works with households. The
+ * server narrows the rows to the scope (a field worker's own households, a facility's, a
+ * territory's).
+ */
+export function canSeeRosters(role: Role): boolean {
+  return canSeeHouseholds(role);
 }
 
 export function canSeeAudit(role: Role): boolean {
@@ -30,24 +45,25 @@ export function householdsLabel(role: Role): HouseholdsLabel {
   return 'nav.households';
 }
 
-export type NavKey = HouseholdsLabel | 'nav.audit';
+export type NavKey = HouseholdsLabel | 'nav.roster' | 'nav.audit';
 
 export interface NavItem {
   /** i18n key of the label. */
   label: NavKey;
   to: string;
-  icon: 'households' | 'audit';
+  icon: 'households' | 'roster' | 'audit';
 }
 
 /**
  * The menu of a role, in order. Later modules add their entries here when their pages
- * exist (rosters: /padrones, alerts: /alertas, imports: /importaciones), so the menu never
- * links to a page that is not there yet.
+ * exist (alerts: /alertas, imports: /importaciones), so the menu never links to a page that
+ * is not there yet.
  */
 export function navigationFor(role: Role): NavItem[] {
   const items: NavItem[] = [];
   if (canSeeHouseholds(role))
     items.push({ label: householdsLabel(role), to: paths.households, icon: 'households' });
+  if (canSeeRosters(role)) items.push({ label: 'nav.roster', to: paths.roster, icon: 'roster' });
   if (canSeeAudit(role)) items.push({ label: 'nav.audit', to: paths.audit, icon: 'audit' });
   return items;
 }
@@ -80,6 +96,8 @@ export function landingPath(role: Role, wanted: string | null | undefined): stri
   const path = safeReturnPath(wanted);
   if (!path || path === '/') return homePath(role);
   if (isPathUnder(path, paths.households) && !canSeeHouseholds(role)) return homePath(role);
+  if ((isPathUnder(path, paths.roster) || isPathUnder(path, PERSONS)) && !canSeeRosters(role))
+    return homePath(role);
   if (isPathUnder(path, paths.audit) && !canSeeAudit(role)) return homePath(role);
   return path;
 }

@@ -4,8 +4,12 @@ import {
   formatCurrency,
   formatDate,
   formatDateTime,
+  formatDecimal,
+  formatMeasure,
   formatNumber,
+  formatZScore,
   parseDayFirstDate,
+  todayInPeru,
 } from './format';
 
 describe('formatDate', () => {
@@ -108,6 +112,40 @@ describe('formatNumber', () => {
     expect(formatNumber(3250)).toBe('3,250');
     expect(formatNumber(3250, 'en')).toBe('3,250');
     expect(formatNumber(null)).toBe('—');
+  });
+});
+
+describe('formatDecimal', () => {
+  it('keeps the given decimals, with a decimal point in both languages', () => {
+    expect(formatDecimal(9, 1)).toBe('9.0');
+    expect(formatDecimal(10.256, 2, 'en')).toBe('10.26');
+    expect(formatDecimal(1234.5, 1)).toBe('1,234.5');
+    expect(formatDecimal(null, 1)).toBe('—');
+  });
+});
+
+describe('formatMeasure', () => {
+  it('writes one or two decimals, as measured', () => {
+    expect(formatMeasure(9)).toBe('9.0');
+    expect(formatMeasure(9.25)).toBe('9.25');
+    expect(formatMeasure(9.256)).toBe('9.26');
+    expect(formatMeasure(undefined)).toBe('—');
+  });
+});
+
+describe('formatZScore', () => {
+  it('writes the sign, a typographic minus and one decimal', () => {
+    expect(formatZScore(-1.26)).toBe('\u22121.3');
+    expect(formatZScore(0.44)).toBe('+0.4');
+    expect(formatZScore(0.01)).toBe('0.0');
+    expect(formatZScore(null)).toBe('—');
+  });
+});
+
+describe('todayInPeru', () => {
+  it('is the calendar day in Lima, five hours behind UTC', () => {
+    expect(todayInPeru(new Date('2026-01-01T03:00:00Z'))).toBe('2025-12-31');
+    expect(todayInPeru(new Date('2026-01-01T05:00:00Z'))).toBe('2026-01-01');
   });
 });
 

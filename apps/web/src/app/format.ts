@@ -118,6 +118,61 @@ export function formatCurrency(amount: number | null | undefined, locale: AppLoc
   return `${amount < 0 ? '-' : ''}S/ ${digits}`;
 }
 
+/**
+ * A measured value with a fixed number of decimals, as health staff write it (a point, as in
+ * Peru): 9.0 g/dL, 10.25 kg.
+ *
+ * @example formatDecimal(9, 1) // '9.0'
+ */
+export function formatDecimal(
+  value: number | null | undefined,
+  digits: number,
+  locale: AppLocale = 'es-PE',
+): string {
+  if (value == null || !Number.isFinite(value)) return '—';
+  return new Intl.NumberFormat(locale === 'en' ? 'en-US' : 'es-PE', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(value);
+}
+
+/**
+ * A measurement (kg, cm) with one or two decimals, as it was taken: 9.0, 9.25, 74.5.
+ *
+ * @example formatMeasure(9) // '9.0'
+ * @example formatMeasure(9.256) // '9.26'
+ */
+export function formatMeasure(value: number | null | undefined, locale: AppLocale = 'es-PE'): string {
+  if (value == null || !Number.isFinite(value)) return '—';
+  return new Intl.NumberFormat(locale === 'en' ? 'en-US' : 'es-PE', {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 2,
+  }).format(value);
+}
+
+/**
+ * A z-score with its sign and one decimal, the minus sign typographic: −1.3, +0.4, 0.0.
+ *
+ * @example formatZScore(-1.26) // '−1.3'
+ */
+export function formatZScore(value: number | null | undefined, locale: AppLocale = 'es-PE'): string {
+  if (value == null || !Number.isFinite(value)) return '—';
+  const rounded = Math.round(value * 10) / 10;
+  const digits = formatDecimal(Math.abs(rounded), 1, locale);
+  return rounded > 0 ? `+${digits}` : rounded < 0 ? `\u2212${digits}` : digits;
+}
+
+/**
+ * Today's calendar day in Peru, 'YYYY-MM-DD', whatever the time zone of the device: what
+ * "today" means to the server and to the care pathways.
+ *
+ * @example todayInPeru(new Date('2026-01-01T03:00:00Z')) // '2025-12-31'
+ */
+export function todayInPeru(now: Date = new Date()): string {
+  const p = zonedParts(now);
+  return `${p.year}-${pad2(p.month)}-${pad2(p.day)}`;
+}
+
 /** A whole number with the locale's grouping: 3,250. */
 export function formatNumber(value: number | null | undefined, locale: AppLocale = 'es-PE'): string {
   if (value == null || !Number.isFinite(value)) return '—';

@@ -3,7 +3,7 @@ import { lazy, type ReactNode, Suspense } from 'react';
 import { createBrowserRouter, Navigate, Outlet } from 'react-router';
 import { RequireAuth } from '../features/auth/RequireAuth';
 import { useSession } from '../features/auth/session';
-import { canSeeAudit, canSeeHouseholds, homePath } from './access';
+import { canSeeAudit, canSeeHouseholds, canSeeRosters, homePath } from './access';
 import { Shell } from './Shell';
 import { NoAccessPage, NotFoundPage, RouteErrorPage } from './StatusPages';
 import { PageLoader } from './ui';
@@ -15,6 +15,15 @@ const HouseholdSearchPage = lazy(() =>
 );
 const HouseholdPage = lazy(() =>
   import('../features/registry/HouseholdPage').then((m) => ({ default: m.HouseholdPage })),
+);
+const RosterPage = lazy(() =>
+  import('../features/tracking/RosterPage').then((m) => ({ default: m.RosterPage })),
+);
+const RosterPrintPage = lazy(() =>
+  import('../features/tracking/RosterPrintPage').then((m) => ({ default: m.RosterPrintPage })),
+);
+const PersonTrackingPage = lazy(() =>
+  import('../features/tracking/PersonTrackingPage').then((m) => ({ default: m.PersonTrackingPage })),
 );
 const AuditPage = lazy(() => import('../features/audit/AuditPage').then((m) => ({ default: m.AuditPage })));
 
@@ -45,6 +54,18 @@ export const router = createBrowserRouter([
     errorElement: <RouteErrorPage />,
     children: [
       {
+        // The printable roster has no menu or header: only the list, as it goes on paper.
+        path: 'padron/imprimir',
+        element: (
+          <Suspense fallback={<PageLoader />}>
+            <Allow when={canSeeRosters}>
+              <RosterPrintPage />
+            </Allow>
+          </Suspense>
+        ),
+        errorElement: <RouteErrorPage />,
+      },
+      {
         element: <Shell />,
         children: [
           {
@@ -70,6 +91,22 @@ export const router = createBrowserRouter([
                 ),
               },
               {
+                path: 'padron',
+                element: (
+                  <Allow when={canSeeRosters}>
+                    <RosterPage />
+                  </Allow>
+                ),
+              },
+              {
+                path: 'personas/:id/seguimiento',
+                element: (
+                  <Allow when={canSeeRosters}>
+                    <PersonTrackingPage />
+                  </Allow>
+                ),
+              },
+              {
                 path: 'auditoria',
                 element: (
                   <Allow when={canSeeAudit}>
@@ -78,7 +115,7 @@ export const router = createBrowserRouter([
                 ),
               },
               // Later modules join here with their pages and a menu entry in access.ts:
-              // padrones (rosters), alertas (alerts), importaciones (imports).
+              // alertas (alerts), importaciones (imports).
               { path: '*', element: <NotFoundPage /> },
             ],
           },

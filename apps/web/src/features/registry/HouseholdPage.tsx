@@ -12,7 +12,7 @@ import {
   Text,
   Title,
 } from '@mantine/core';
-import { IconArrowLeft, IconHistory, IconHome, IconPhone } from '@tabler/icons-react';
+import { IconArrowLeft, IconHistory, IconHome, IconPhone, IconTrafficLights } from '@tabler/icons-react';
 import type { Enrolment, Household, Person, Pregnancy } from '@tejido/schemas';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,7 +25,7 @@ import { EmptyState, ErrorAlert, usePageTitle } from '../../app/ui';
 import { useLocale } from '../../i18n';
 import { useHousehold } from './api';
 import { HouseholdHistory } from './HouseholdHistory';
-import { documentLabel, personName } from './people';
+import { documentLabel, hasTracking, personName } from './people';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -108,6 +108,29 @@ function PersonStatus({ person }: { person: Person }) {
   return <StatusBadge tone="neutral">{t(`personStatus.${person.status}`)}</StatusBadge>;
 }
 
+/** "Seguimiento": the tracking page of a child under 36 months or a pregnant woman. */
+function TrackingLink({ person }: { person: Person }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  if (!hasTracking(person)) return null;
+  const name = personName(person);
+  return (
+    <Anchor
+      component={Link}
+      to={paths.personTracking(person.id)}
+      state={{ from: `${location.pathname}${location.search}` }}
+      size="sm"
+      fw={500}
+      aria-label={t('household.trackingOf', { name })}
+    >
+      <Group gap={4} component="span" wrap="nowrap">
+        <IconTrafficLights size={16} aria-hidden />
+        {t('household.tracking')}
+      </Group>
+    </Anchor>
+  );
+}
+
 function DocumentCell({ person }: { person: Person }) {
   const { t } = useTranslation();
   const label = documentLabel(person.document);
@@ -169,6 +192,7 @@ function MembersSection({ members }: { members: Person[] }) {
                         {personName(person)}
                         <PersonStatus person={person} />
                       </Group>
+                      <TrackingLink person={person} />
                     </Table.Th>
                     <Table.Td>{t(`relationship.${person.relationship}`)}</Table.Td>
                     <Table.Td>{t(`sex.${person.sex}`)}</Table.Td>
@@ -190,9 +214,12 @@ function MembersSection({ members }: { members: Person[] }) {
           <Stack gap="xs" hiddenFrom="sm" component="ul" p={0} m={0} style={{ listStyle: 'none' }}>
             {members.map((person) => (
               <Card key={person.id} component="li" withBorder padding="sm">
-                <Group gap="xs">
-                  <Text fw={600}>{personName(person)}</Text>
-                  <PersonStatus person={person} />
+                <Group gap="xs" justify="space-between">
+                  <Group gap="xs">
+                    <Text fw={600}>{personName(person)}</Text>
+                    <PersonStatus person={person} />
+                  </Group>
+                  <TrackingLink person={person} />
                 </Group>
                 <Text size="sm" c="gray.7">
                   {t(`relationship.${person.relationship}`)} · {t(`sex.${person.sex}`)}
@@ -365,12 +392,14 @@ export function HouseholdPage() {
   );
 
   const from = (location.state as { from?: string } | null)?.from;
-  const backTo = from?.startsWith(paths.households) ? from : paths.households;
+  // Back to the search, or to the roster the household was opened from.
+  const fromRoster = from?.startsWith(paths.roster) ?? false;
+  const backTo = from?.startsWith(paths.households) || fromRoster ? from! : paths.households;
   const back = (
     <Anchor component={Link} to={backTo} size="sm">
       <Group gap={4} component="span" wrap="nowrap">
         <IconArrowLeft size={16} aria-hidden />
-        {t('household.backToSearch')}
+        {fromRoster ? t('tracking.backToRoster') : t('household.backToSearch')}
       </Group>
     </Anchor>
   );
