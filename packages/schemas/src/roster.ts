@@ -31,6 +31,9 @@ export const RosterFilters = z.object({
     .describe('Only people for whom this pathway item is overdue.'),
   ageBand: AgeBand.optional().describe('Children of this age, in completed months.'),
   risk: RiskCode.optional().describe('Only people with this risk (anemia, stunting, …).'),
+  asOf: CalendarDate.optional().describe(
+    'A past date: the roster as it stood that day, evaluated from the evidence known then (at most 20,000 households: narrow the territory for more).',
+  ),
 });
 export type RosterFilters = z.infer<typeof RosterFilters>;
 

@@ -1,4 +1,5 @@
 import { todayInPeru } from '@tejido/core';
+import type { DB } from '@tejido/db';
 import {
   EvidenceCreate,
   EvidenceRecorded,
@@ -9,6 +10,7 @@ import {
   PathwaySummary,
   PersonTracking,
   RosterExportQuery,
+  type RosterFilters,
   RosterPage,
   RosterQuery,
   type RosterRow,
@@ -16,6 +18,7 @@ import {
   TrackingRun,
 } from '@tejido/schemas';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { responses } from '../../http/responses';
 import { csvField } from '../demo/csv';
@@ -73,7 +76,7 @@ export const trackingRoutes: FastifyPluginAsyncZod = async (app) => {
       const asOf = next.value.asOf;
       const columns = exportColumns(es);
       const values = rows.map((r) => exportValues(r, es));
-      const title = exportTitle(es, asOf, filters);
+      const title = await exportTitle(db(), es, asOf, filters);
       const name = `${es ? 'padron' : 'roster'}-${asOf}`;
       reply.header('cache-control', 'no-store');
       if (format === 'xlsx') {
@@ -223,13 +226,74 @@ function exportValues(r: RosterRow, es: boolean): XlsxCell[] {
   ];
 }
 
-function exportTitle(es: boolean, asOf: string, filters: Record<string, unknown>): string {
+const FILTER_WORDS = {
+  es: {
+    territory: 'Territorio',
+    facility: 'Establecimiento',
+    fieldWorker: 'Gestor',
+    light: 'Semáforo',
+    subject: 'Seguimiento',
+    overdueItem: 'Vencido',
+    ageBand: 'Edad (meses)',
+    risk: 'Riesgo',
+    child: 'Niñas y niños',
+    pregnancy: 'Gestantes',
+  },
+  en: {
+    territory: 'Territory',
+    facility: 'Health facility',
+    fieldWorker: 'Field worker',
+    light: 'Light',
+    subject: 'Tracked as',
+    overdueItem: 'Overdue',
+    ageBand: 'Age (months)',
+    risk: 'Risk',
+    child: 'Children',
+    pregnancy: 'Pregnancies',
+  },
+} as const;
+
+/** The file's title: the date and the filters in words, with names instead of codes and ids. */
+async function exportTitle(
+  db: Kysely<DB>,
+  es: boolean,
+  asOf: string,
+  filters: RosterFilters,
+): Promise<string> {
+  const words = FILTER_WORDS[es ? 'es' : 'en'];
   const [y, m, d] = asOf.split('-');
-  const date = es ? `${d}/${m}/${y}` : asOf;
-  const parts = Object.entries(filters)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}: ${String(v)}`);
-  return `${es ? 'Padrón nominal al' : 'Roster as of'} ${date}${parts.length > 0 ? ` — ${parts.join(', ')}` : ''}`;
+  const parts: string[] = [];
+  if (filters.territory) {
+    const t = await db
+      .selectFrom('territory')
+      .select('name')
+      .where('code', '=', filters.territory)
+      .executeTakeFirst();
+    parts.push(`${words.territory}: ${t ? `${t.name} (${filters.territory})` : filters.territory}`);
+  }
+  if (filters.facility) {
+    const i = await db
+      .selectFrom('institution')
+      .select('name')
+      .where('id', '=', filters.facility)
+      .executeTakeFirst();
+    parts.push(`${words.facility}: ${i?.name ?? filters.facility}`);
+  }
+  if (filters.fieldWorker) {
+    const u = await db
+      .selectFrom('app_user')
+      .select('display_name')
+      .where('id', '=', filters.fieldWorker)
+      .executeTakeFirst();
+    parts.push(`${words.fieldWorker}: ${u?.display_name ?? filters.fieldWorker}`);
+  }
+  if (filters.light) parts.push(`${words.light}: ${LIGHT[es ? 'es' : 'en'][filters.light]}`);
+  if (filters.subject) parts.push(`${words.subject}: ${words[filters.subject]}`);
+  if (filters.ageBand) parts.push(`${words.ageBand}: ${filters.ageBand}`);
+  if (filters.overdueItem) parts.push(`${words.overdueItem}: ${filters.overdueItem}`);
+  if (filters.risk) parts.push(`${words.risk}: ${filters.risk}`);
+  const date = `${d}/${m}/${y}`;
+  return `${es ? 'Padrón nominal al' : 'Roster as of'} ${date}${parts.length > 0 ? ` — ${parts.join('; ')}` : ''}`;
 }
 
 /** A CSV field; text that a spreadsheet would run as a formula gets a leading apostrophe. */

@@ -569,7 +569,9 @@ function rowsQuery(db: Db, actor: Actor, f: RosterFilters, asOf: string) {
 /** A page of a roster, most urgent first, with the counts per light for its filters. */
 export async function roster(db: Db, actor: Actor, query: RosterQuery): Promise<RosterPage> {
   assertCan(actor, 'tracking.read');
-  const asOf = await rosterAsOf(db);
+  const stored = await rosterAsOf(db);
+  if (query.asOf && query.asOf !== stored) return pastRosterPage(db, actor, query, query.asOf);
+  const asOf = stored;
   let q = rowsQuery(db, actor, query, asOf);
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
@@ -621,6 +623,7 @@ function filtersForAudit(f: RosterFilters): Record<string, string> {
     'overdueItem',
     'ageBand',
     'risk',
+    'asOf',
   ] as const) {
     const v = f[key];
     if (v !== undefined) out[key] = String(v);
@@ -638,7 +641,20 @@ export async function* rosterRows(
   filters: RosterFilters,
 ): AsyncGenerator<RosterRow, { asOf: string; rows: number }> {
   assertCan(actor, 'tracking.export');
-  const asOf = await rosterAsOf(db);
+  const stored = await rosterAsOf(db);
+  if (filters.asOf && filters.asOf !== stored) {
+    const rows = (await pastRoster(db, actor, filters, filters.asOf)).slice(0, EXPORT_MAX_ROWS);
+    for (const row of rows) yield row;
+    await recordAudit(db, actor, [
+      {
+        action: 'roster.export',
+        entity: 'person',
+        detail: { filters: filtersForAudit(filters), rows: rows.length },
+      },
+    ]);
+    return { asOf: filters.asOf, rows: rows.length };
+  }
+  const asOf = stored;
   let cursor: { urgency: number; personId: string } | null = null;
   let total = 0;
   for (;;) {
@@ -660,6 +676,108 @@ export async function* rosterRows(
     { action: 'roster.export', entity: 'person', detail: { filters: filtersForAudit(filters), rows: total } },
   ]);
   return { asOf, rows: total };
+}
+
+/** A past roster evaluates every person of the households it covers: bound the work of one request. */
+export const PAST_ROSTER_MAX_HOUSEHOLDS = 20_000;
+
+/**
+ * The roster as it stood on a past date: the households the filters and the scope cover, their
+ * tracked persons on that date evaluated from the evidence known then, most urgent first.
+ */
+async function pastRoster(db: Db, actor: Actor, f: RosterFilters, asOf: string): Promise<RosterRow[]> {
+  if (asOf > todayInPeru()) throw DomainError.field('asOf', 'The date is in the future');
+  let q = db.selectFrom('household as h').select('h.id').where(householdInScope(actor));
+  if (f.territory) {
+    const code = f.territory;
+    if (code.length > 6) q = q.where('h.village_code', '=', code);
+    else if (code.length === 6) q = q.where('h.territory_code', '=', code);
+    else q = q.where(sql<SqlBool>`h.territory_code >= ${code} AND h.territory_code < ${nextPrefix(code)}`);
+  }
+  if (f.facility) q = q.where('h.health_facility_id', '=', f.facility);
+  if (f.fieldWorker) q = q.where('h.field_worker_id', '=', f.fieldWorker);
+  const households = await q.limit(PAST_ROSTER_MAX_HOUSEHOLDS + 1).execute();
+  if (households.length > PAST_ROSTER_MAX_HOUSEHOLDS) {
+    throw DomainError.field(
+      'territory',
+      `A roster of a past date covers at most ${PAST_ROSTER_MAX_HOUSEHOLDS} households: choose a smaller territory, a facility or a field worker`,
+    );
+  }
+  const loaded = await loadSubjects(db, asOf, { kind: 'households', ids: households.map((h) => h.id) });
+  const set = loadPathways();
+  const band = f.ageBand ? (f.ageBand.split('-').map(Number) as [number, number]) : null;
+  const kept: Array<{ subject: Subject; values: ReturnType<typeof statusValues> }> = [];
+  for (const { subject, evidence } of loaded) {
+    const { result, pathway } = evaluateSubject(set, subject, evidence, asOf);
+    const values = statusValues(subject, result, pathway);
+    if (f.subject && subject.subject !== f.subject) continue;
+    if (f.light && values.light !== f.light) continue;
+    if (f.overdueItem && !values.overdue_items.includes(f.overdueItem)) continue;
+    if (f.risk && !values.risks.includes(f.risk)) continue;
+    if (band) {
+      if (subject.subject !== 'child') continue;
+      const months = ageInMonths(subject.anchorDate, asOf);
+      if (months < band[0] || months > band[1]) continue;
+    }
+    kept.push({ subject, values });
+  }
+  kept.sort((a, b) =>
+    b.values.urgency !== a.values.urgency
+      ? b.values.urgency - a.values.urgency
+      : a.subject.personId < b.subject.personId
+        ? -1
+        : 1,
+  );
+  const ids = kept.map((k) => k.subject.personId);
+  const names = new Map<string, Record<string, unknown>>();
+  for (let i = 0; i < ids.length; i += 5000) {
+    const rows = await db
+      .selectFrom('person as p')
+      .innerJoin('household as h', 'h.id', 'p.household_id')
+      .leftJoin('territory as v', 'v.code', 'h.village_code')
+      .select([
+        'p.id',
+        'h.code as household_code',
+        'p.given_names',
+        'p.first_surname',
+        'p.second_surname',
+        'p.sex',
+        'p.document_number',
+        'v.name as village_name',
+      ])
+      .where('p.id', 'in', ids.slice(i, i + 5000))
+      .execute();
+    for (const r of rows) names.set(r.id, r);
+  }
+  return kept.map(({ values }) =>
+    rosterRow({ ...names.get(values.person_id), ...values, reasons: values.reasons }),
+  );
+}
+
+async function pastRosterPage(db: Db, actor: Actor, query: RosterQuery, asOf: string): Promise<RosterPage> {
+  const all = await pastRoster(db, actor, { ...query, light: undefined }, asOf);
+  const counts: LightCounts = { red: 0, amber: 0, green: 0, total: all.length };
+  for (const r of all) counts[r.light]++;
+  let rows = query.light ? all.filter((r) => r.light === query.light) : all;
+  if (query.cursor) {
+    const c = decodeCursor(query.cursor);
+    rows = rows.filter((r) => r.urgency < c.urgency || (r.urgency === c.urgency && r.personId > c.personId));
+  }
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  await recordAudit(db, actor, [
+    {
+      action: 'roster.read',
+      entity: 'person',
+      detail: { filters: filtersForAudit(query), rows: page.length },
+    },
+  ]);
+  return {
+    asOf,
+    counts,
+    rows: page,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.urgency, last.personId) : null,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

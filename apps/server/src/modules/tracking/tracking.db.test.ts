@@ -351,6 +351,35 @@ describe(`nominal tracking on ${testEngine}`, () => {
       expect(future.statusCode).toBe(400);
     });
 
+    it('produces a roster as of a past date from the evidence known then', async () => {
+      const past = addDays(today, -30);
+      const get = async (q: string) => as('coord_north', 'GET', `/api/v1/rosters?limit=200&asOf=${past}${q}`);
+      const res = await get('');
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json();
+      expect(page.asOf).toBe(past);
+      const ids = page.rows.map((r: { personId: string }) => r.personId);
+      expect(ids).toContain(tracked.hA1);
+      expect(ids).not.toContain(tracked.hC);
+      // The hemoglobin of today did not exist 30 days ago.
+      const child = page.rows.find((r: { personId: string }) => r.personId === tracked.hA1);
+      expect(child.risks).not.toContain('anemia');
+      expect(child.ageMonths).toBeGreaterThanOrEqual(5);
+      const red = (await get('&light=red')).json();
+      expect(red.counts).toEqual(page.counts);
+      expect(red.rows.every((r: { light: string }) => r.light === 'red')).toBe(true);
+      const csv = await as('coord_north', 'GET', `/api/v1/rosters/export?asOf=${past}`);
+      expect(
+        csv.body
+          .replace(/^\ufeff/, '')
+          .trim()
+          .split('\r\n').length - 1,
+      ).toBe(page.counts.total);
+      const future = await as('coord_north', 'GET', `/api/v1/rosters?asOf=${addDays(today, 2)}`);
+      expect(future.statusCode).toBe(400);
+      expect(future.json().errors[0].field).toBe('asOf');
+    });
+
     it('drops a person who is no longer tracked', async () => {
       const res = await as('admin', 'GET', `/api/v1/persons/${f.ids.persons.headA1}/tracking`);
       expect(res.statusCode).toBe(404);
