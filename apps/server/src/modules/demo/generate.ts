@@ -4,17 +4,20 @@
  * about 3.8 million people) for benchmarks.
  *
  * Every table is filled with COPY from CSV chunks streamed out of generators; the household
- * stream is walked once per table (households, persons, pregnancies, enrolments) and
- * rebuilds the same rows each time, so memory stays flat whatever the size.
+ * stream is walked once per table (households, persons, pregnancies, enrolments, evidence)
+ * and rebuilds the same rows each time, so memory stays flat whatever the size. The evidence
+ * (evidence.ts: checkups, vaccines, hemoglobin, … of every child under 36 months and every
+ * ongoing pregnancy, about 30 rows each) is the biggest table by far.
  * Same seed, household count and as-of date → the same rows, byte for byte.
  */
 
 import { cuiCheckDigit, isCalendarDate, normalizeName, parseCalendarDate, todayInPeru } from '@tejido/core';
 import type { Database } from '@tejido/db';
 import { sql } from 'kysely';
-import { DeferredConstraints } from './bulk';
+import { DeferredConstraints, type StepListener } from './bulk';
 import { DAY_MS, dayString, momentString } from './calendar';
 import { chunked, csvField, csvRow } from './csv';
+import { EVIDENCE_COLUMNS, EvidenceGenerator } from './evidence';
 import { type HouseholdModel, HouseholdStream } from './households';
 import { type DemoPlan, planDemo } from './plan';
 
@@ -45,6 +48,8 @@ export interface DemoSummary {
   /** All field-worker accounts created (gestor, gestor.2, …). */
   fieldWorkers: number;
   enrolments: number;
+  /** Evidence records of the children under 36 months and the ongoing pregnancies. */
+  evidence: number;
 }
 
 export class DemoError extends Error {}
@@ -79,8 +84,14 @@ const PROGRAMMES: ReadonlyArray<readonly [string, string, string]> = [
   ],
 ];
 
-/** The registry tables, bulk-loaded with their indexes and foreign keys deferred. */
-const BULK_TABLES = ['household', 'person', 'pregnancy', 'enrolment'];
+/** The registry tables and the evidence, bulk-loaded with their indexes and foreign keys deferred. */
+const BULK_TABLES = ['household', 'person', 'pregnancy', 'enrolment', 'evidence'];
+
+/**
+ * PGlite takes a COPY as one blob in memory: the evidence (about 30 rows per tracked person)
+ * goes in several COPYs of this many chunks (~200,000 rows) so that memory stays bounded.
+ */
+const PGLITE_COPY_CHUNKS = 50;
 
 const TERRITORY_COLUMNS = [
   'code',
@@ -91,6 +102,7 @@ const TERRITORY_COLUMNS = [
   'rural',
   'latitude',
   'longitude',
+  'amazon',
 ];
 const INSTITUTION_COLUMNS = [
   'id',
@@ -186,12 +198,38 @@ export async function loadDemo(database: Database, options: DemoOptions): Promis
   const asOfDay = parseCalendarDate(asOf) / DAY_MS;
   const plan = planDemo(households, seed >>> 0, asOfDay);
   const stream = new HouseholdStream(plan);
-  const counts = { persons: 0, childrenUnder36Months: 0, pregnancies: 0, enrolments: 0 };
+  const counts = { persons: 0, childrenUnder36Months: 0, pregnancies: 0, enrolments: 0, evidence: 0 };
 
   const load = async (table: string, columns: readonly string[], rows: () => Iterable<string>) => {
     const started = performance.now();
     const counter = { rows: 0 };
     await database.copyIn(table, columns, chunked(rows(), counter));
+    options.onProgress?.({ step: table, rows: counter.rows, seconds: (performance.now() - started) / 1000 });
+    return counter.rows;
+  };
+  /** Like `load`, for a source that yields CSV chunks itself. */
+  const loadChunks = async (
+    table: string,
+    columns: readonly string[],
+    chunks: (counter: { rows: number }) => Iterator<string>,
+  ) => {
+    const started = performance.now();
+    const counter = { rows: 0 };
+    const source = chunks(counter);
+    if (database.engine === 'pglite') {
+      for (;;) {
+        const batch: string[] = [];
+        for (let next = source.next(); !next.done; next = source.next()) {
+          batch.push(next.value);
+          if (batch.length === PGLITE_COPY_CHUNKS) break;
+        }
+        if (batch.length === 0) break;
+        await database.copyIn(table, columns, batch);
+        if (batch.length < PGLITE_COPY_CHUNKS) break;
+      }
+    } else {
+      await database.copyIn(table, columns, { [Symbol.iterator]: () => source });
+    }
     options.onProgress?.({ step: table, rows: counter.rows, seconds: (performance.now() - started) / 1000 });
     return counter.rows;
   };
@@ -203,11 +241,17 @@ export async function loadDemo(database: Database, options: DemoOptions): Promis
 
   // The registry tables are loaded without their secondary indexes and foreign keys, which are
   // rebuilt afterwards (see bulk.ts); if anything fails they are put back all the same.
-  const deferred = await DeferredConstraints.drop(database, BULK_TABLES, {
-    onStep: (step) => options.onProgress?.({ step: `rebuild ${step.name}`, rows: 0, seconds: step.seconds }),
-    // About 1.5 KB per household for the index builds, between 64 MB and 1 GB.
-    buildMemoryMB: Math.min(1024, Math.max(64, households / 680)),
-  });
+  const onStep = (step: { name: string; seconds: number }) =>
+    options.onProgress?.({ step: `rebuild ${step.name}`, rows: 0, seconds: step.seconds });
+  // About 1.5 KB per household for the index builds, between 64 MB and 1 GB.
+  const buildMemoryMB = Math.min(1024, Math.max(64, households / 680));
+  const deferred = await DeferredConstraints.drop(database, BULK_TABLES, { onStep, buildMemoryMB });
+  // The evidence's primary key goes too (bulk.ts keeps primary keys, which foreign keys need;
+  // none points at evidence). Its ids are stamped with recorded_at, so they arrive in random
+  // order: inserting them one by one into the index made the COPY twice as slow on a server
+  // (3.6 million rows: 45 s against 20 s), while one sorted build afterwards takes 2 s.
+  const evidenceKey = await DroppedPrimaryKey.drop(database, 'evidence', { onStep, buildMemoryMB });
+  let evidenceKeyBuilt: Promise<void> | undefined;
   try {
     await load('household', HOUSEHOLD_COLUMNS, () => householdRows(stream));
     deferred.tableLoaded('household');
@@ -221,13 +265,27 @@ export async function loadDemo(database: Database, options: DemoOptions): Promis
     deferred.tableLoaded('pregnancy');
     counts.enrolments = await load('enrolment', ENROLMENT_COLUMNS, () => enrolmentRows(stream));
     deferred.tableLoaded('enrolment');
+    const evidence = new EvidenceGenerator(stream);
+    counts.evidence = await loadChunks('evidence', EVIDENCE_COLUMNS, (counter) => evidence.chunks(counter));
+    deferred.tableLoaded('evidence');
+    // On a server the key builds alongside the other indexes; PGlite builds one thing at a time.
+    if (database.engine === 'postgres') {
+      evidenceKeyBuilt = evidenceKey.restore();
+      // Awaited below; this only keeps a failure from counting as unhandled meanwhile.
+      evidenceKeyBuilt.catch(() => undefined);
+    }
   } catch (error) {
     // Report the failed COPY, not whatever the rebuild then says about half-loaded tables.
     await deferred.restore().catch(() => undefined);
+    await (evidenceKeyBuilt ?? evidenceKey.restore()).catch(() => undefined);
     throw error;
   }
   const rebuilding = performance.now();
-  await deferred.restore();
+  try {
+    await deferred.restore();
+  } finally {
+    await (evidenceKeyBuilt ?? evidenceKey.restore());
+  }
   options.onProgress?.({
     step: 'rebuild (waiting)',
     rows: 0,
@@ -249,7 +307,64 @@ export async function loadDemo(database: Database, options: DemoOptions): Promis
     users: plan.demoAccounts.map((u) => ({ username: u.username, role: u.role, scope: u.scopeLabel })),
     fieldWorkers: plan.users.filter((u) => u.role === 'field_worker').length,
     enrolments: counts.enrolments,
+    evidence: counts.evidence,
   };
+}
+
+/**
+ * A table's primary key, dropped for a bulk load into the empty table and added back after it
+ * with one sorted build, as it was (definition read from the catalog). Only for a table no
+ * foreign key points at.
+ */
+class DroppedPrimaryKey {
+  private restored = false;
+
+  private constructor(
+    private readonly database: Database,
+    private readonly table: string,
+    private readonly key: { name: string; definition: string } | undefined,
+    private readonly options: { onStep: StepListener; buildMemoryMB: number },
+  ) {}
+
+  static async drop(
+    database: Database,
+    table: string,
+    options: { onStep: StepListener; buildMemoryMB: number },
+  ): Promise<DroppedPrimaryKey> {
+    const { rows } = await sql<{ name: string; definition: string; referenced: boolean }>`
+      SELECT k.conname AS name, pg_get_constraintdef(k.oid) AS definition,
+             EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = k.conrelid) AS referenced
+      FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+      WHERE k.contype = 'p' AND c.relname = ${table} AND c.relnamespace = current_schema()::regnamespace`.execute(
+      database.db,
+    );
+    const key = rows[0] && !rows[0].referenced ? rows[0] : undefined;
+    if (key) await sql`ALTER TABLE ${sql.id(table)} DROP CONSTRAINT ${sql.id(key.name)}`.execute(database.db);
+    return new DroppedPrimaryKey(database, table, key, options);
+  }
+
+  /** Add the key back (once; later calls do nothing). */
+  async restore(): Promise<void> {
+    const { key, table, database } = this;
+    if (!key || this.restored) return;
+    this.restored = true;
+    const started = performance.now();
+    await database.db.connection().execute(async (conn) => {
+      const server = database.engine === 'postgres';
+      if (server)
+        await sql
+          .raw(`SET maintenance_work_mem = '${Math.round(this.options.buildMemoryMB)}MB'`)
+          .execute(conn);
+      try {
+        await sql`ALTER TABLE ${sql.id(table)} ADD CONSTRAINT ${sql.id(key.name)} ${sql.raw(key.definition)}`.execute(
+          conn,
+        );
+      } finally {
+        if (server) await sql`RESET maintenance_work_mem`.execute(conn);
+      }
+    });
+    this.options.onStep({ name: key.name, seconds: (performance.now() - started) / 1000 });
+  }
 }
 
 async function assertEmpty(database: Database): Promise<void> {
@@ -264,7 +379,17 @@ async function assertEmpty(database: Database): Promise<void> {
 
 function* territoryRows(plan: DemoPlan): Generator<string> {
   for (const t of plan.territory) {
-    yield csvRow([t.code, t.name, t.level, t.parentCode, t.altitude, t.rural, t.latitude, t.longitude]);
+    yield csvRow([
+      t.code,
+      t.name,
+      t.level,
+      t.parentCode,
+      t.altitude,
+      t.rural,
+      t.latitude,
+      t.longitude,
+      t.amazon,
+    ]);
   }
 }
 

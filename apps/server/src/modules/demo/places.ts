@@ -11,6 +11,14 @@
 
 export type Zone = 'highland' | 'valley' | 'lowland';
 
+/**
+ * Whether a landscape lies in the Amazon: the lowland districts are the VRAEM's Amazon
+ * lowland (yellow-fever vaccination and other Amazon-only rules read territory.amazon).
+ */
+export function isAmazonZone(zone: Zone): boolean {
+  return zone === 'lowland';
+}
+
 export interface ProvinceSeed {
   code: string;
   name: string;

@@ -10,6 +10,7 @@ import { FEMALE_ADULT, MALE_ADULT, SURNAMES } from './names';
 import {
   DISTRICTS,
   type DistrictSeed,
+  isAmazonZone,
   PROVINCES,
   type ProvinceSeed,
   REGION,
@@ -26,6 +27,12 @@ export const Stream = {
   user: 3,
   household: 4,
   documents: 5,
+  /** Evidence of a child (index: person serial), of a pregnancy (pregnancy serial), of a household. */
+  childEvidence: 6,
+  pregnancyEvidence: 7,
+  householdEvidence: 8,
+  /** Salts of the evidence ids. */
+  evidence: 9,
 } as const;
 
 /** Territory does not depend on the seed: the same places in every demo, so docs can name them. */
@@ -40,6 +47,8 @@ export interface TerritoryRow {
   rural: boolean;
   latitude: number;
   longitude: number;
+  /** In the Amazon: set on the districts of the Amazon lowland and their villages. */
+  amazon: boolean;
 }
 
 export interface InstitutionRow {
@@ -137,6 +146,7 @@ function planTerritory(): {
       rural: false,
       latitude: REGION.latitude,
       longitude: REGION.longitude,
+      amazon: false,
     },
   ];
   const villagesByDistrict = new Map<string, Omit<VillagePlan, 'facility' | 'households'>[]>();
@@ -151,9 +161,11 @@ function planTerritory(): {
       rural: false,
       latitude: capital.latitude,
       longitude: capital.longitude,
+      amazon: false,
     });
     for (const d of DISTRICTS.filter((x) => x.code.startsWith(province.code))) {
       const isProvinceCapital = d.code === province.capital;
+      const amazon = isAmazonZone(d.zone);
       rows.push({
         code: d.code,
         name: d.name,
@@ -163,6 +175,7 @@ function planTerritory(): {
         rural: !isProvinceCapital,
         latitude: d.latitude,
         longitude: d.longitude,
+        amazon,
       });
       const bounds = ZONE_ALTITUDE[d.zone];
       const count = Math.min(15, Math.max(5, 4 + d.weight + rng.int(-1, 3)));
@@ -208,6 +221,7 @@ function planTerritory(): {
           rural: village.rural,
           latitude,
           longitude,
+          amazon,
         });
       }
       villagesByDistrict.set(d.code, villages);
