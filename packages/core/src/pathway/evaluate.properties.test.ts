@@ -185,4 +185,25 @@ describe.each(cases)('properties: $name', ({ pathway, maxDay, person }) => {
       { numRuns: 200 },
     );
   });
+
+  it('gives the same light, urgency, risks, reasons and open items in summary mode', () => {
+    fc.assert(
+      fc.property(
+        person,
+        fc.array(anyEvidence(pathway, maxDay), { maxLength: 30 }),
+        fc.integer({ min: 0, max: maxDay }),
+        (p, ev, day) => {
+          const asOf = addDays(ANCHOR, day);
+          const full = evaluatePathway(p, ev, pathway, asOf);
+          const summary = evaluatePathway(p, ev, pathway, asOf, { summary: true });
+          const { items, ...rest } = full;
+          expect(summary).toEqual({
+            ...rest,
+            items: items.filter((i) => i.status === 'due' || i.status === 'overdue'),
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });

@@ -73,6 +73,12 @@ export type TrackingEvidence = Pick<Evidence, 'id' | 'kind' | 'date' | 'code' | 
 export interface EvaluateOptions {
   /** Traffic-light rules (parseTrafficLightRules); DEFAULT_TRAFFIC_LIGHT_RULES when absent. */
   trafficLightRules?: TrafficLightRules;
+  /**
+   * Only what a roster stores: `items` lists the due and overdue items alone (the others are
+   * counted for the rules but not built). A recompute of a million persons saves most of its
+   * allocations this way; light, urgency, risks and reasons are the same.
+   */
+  summary?: boolean;
 }
 
 /** A hemoglobin result older than this (about six months) no longer says whether there is anemia now. */
@@ -360,7 +366,8 @@ export function evaluatePathway(
   }
 
   // 4. Status of every item.
-  const results: TrackingItemResult[] = new Array(items.length);
+  const summary = options.summary === true;
+  const results: TrackingItemResult[] = summary ? [] : new Array(items.length);
   const open: OpenItemFact[] = [];
   const ranked: RankedReason[] = [];
   let done = 0;
@@ -401,19 +408,23 @@ export function evaluatePathway(
       }
     }
     const criticality = critical ? 'critical' : 'normal';
-    results[i] = {
-      itemId: item.id,
-      kind: item.kind,
-      label: item.label,
-      status,
-      criticality,
-      window: item.window,
-      dueDate: formatEpochDay(dueDay),
-      lateDate: formatEpochDay(lateDay),
-      evidenceIds,
-      daysOverdue,
-      missed,
-    };
+    if (!summary || status === 'due' || status === 'overdue') {
+      const result: TrackingItemResult = {
+        itemId: item.id,
+        kind: item.kind,
+        label: item.label,
+        status,
+        criticality,
+        window: item.window,
+        dueDate: formatEpochDay(dueDay),
+        lateDate: formatEpochDay(lateDay),
+        evidenceIds,
+        daysOverdue,
+        missed,
+      };
+      if (summary) results.push(result);
+      else results[i] = result;
+    }
     switch (status) {
       case 'done':
         done++;

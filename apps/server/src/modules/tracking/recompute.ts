@@ -139,7 +139,7 @@ export async function processRange(
       if (cmp === 0) evidence.push(parseEvidenceLine(text, at, lineEnd));
       at = lineEnd + 1;
     }
-    const { result: r, pathway } = evaluateSubject(set, s, evidence, asOf);
+    const { result: r, pathway } = evaluateSubject(set, s, evidence, asOf, true);
     result[r.light]++;
     out.push(statusCsv(statusValues(s, r, pathway)));
   }

@@ -92,7 +92,7 @@ export async function refreshStatuses(
   const loaded = await loadSubjects(trx, asOf, filter);
   const results = new Map<string, ReturnType<typeof evaluateSubject>>();
   for (const { subject, evidence } of loaded) {
-    const evaluated = evaluateSubject(set, subject, evidence, asOf);
+    const evaluated = evaluateSubject(set, subject, evidence, asOf, true);
     results.set(subject.personId, evaluated);
     const values = statusValues(subject, evaluated.result, evaluated.pathway);
     await trx
@@ -708,7 +708,7 @@ async function pastRoster(db: Db, actor: Actor, f: RosterFilters, asOf: string):
   const band = f.ageBand ? (f.ageBand.split('-').map(Number) as [number, number]) : null;
   const kept: Array<{ subject: Subject; values: ReturnType<typeof statusValues> }> = [];
   for (const { subject, evidence } of loaded) {
-    const { result, pathway } = evaluateSubject(set, subject, evidence, asOf);
+    const { result, pathway } = evaluateSubject(set, subject, evidence, asOf, true);
     const values = statusValues(subject, result, pathway);
     if (f.subject && subject.subject !== f.subject) continue;
     if (f.light && values.light !== f.light) continue;

@@ -199,16 +199,20 @@ export function trackedPerson(s: Subject): TrackedPerson {
       };
 }
 
-/** Evaluate a subject with its evidence against the pathway in force on asOf. */
+/** Evaluate a subject with its evidence against the pathway in force on asOf (`summary`: see EvaluateOptions). */
 export function evaluateSubject(
   set: PathwaySet,
   s: Subject,
   evidence: readonly TrackingEvidence[],
   asOf: string,
+  summary = false,
 ): { result: TrackingResult; pathway: string } {
   const pathway = pathwayFor(set, s.subject, asOf);
   const rules: TrafficLightRules = set.rules;
-  const result = evaluatePathway(trackedPerson(s), evidence, pathway, asOf, { trafficLightRules: rules });
+  const result = evaluatePathway(trackedPerson(s), evidence, pathway, asOf, {
+    trafficLightRules: rules,
+    summary,
+  });
   return { result, pathway: pathwayKey(pathway) };
 }
 
