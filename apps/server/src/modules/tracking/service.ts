@@ -454,13 +454,7 @@ type StatusQuery = SelectQueryBuilder<DB & { s: DB['tracking_status'] }, 's', ob
 
 /** Apply the roster filters (all but the light, which counts leave out) to a query on `s`. */
 function applyFilters(q: StatusQuery, f: RosterFilters, asOf: string): StatusQuery {
-  if (f.territory) {
-    const code = f.territory;
-    // Households carry their district; a village filter reads the village column.
-    if (code.length > 6) q = q.where('s.village_code', '=', code);
-    else if (code.length === 6) q = q.where('s.territory_code', '=', code);
-    else q = q.where(sql<SqlBool>`s.territory_code >= ${code} AND s.territory_code < ${nextPrefix(code)}`);
-  }
+  if (f.territory) q = q.where(territoryCondition(f.territory, 's'));
   if (f.facility) q = q.where('s.health_facility_id', '=', f.facility);
   if (f.fieldWorker) q = q.where('s.field_worker_id', '=', f.fieldWorker);
   if (f.subject) q = q.where('s.subject', '=', f.subject);
@@ -475,6 +469,18 @@ function applyFilters(q: StatusQuery, f: RosterFilters, asOf: string): StatusQue
       .where('s.anchor_date', '<=', upTo);
   }
   return q;
+}
+
+/**
+ * A territory filter on a household (`h`) or a status row (`s`): households carry their district,
+ * so a district is an equality (the roster indexes start with it), a village reads the village
+ * column and a province or region is the range of its district codes.
+ */
+function territoryCondition(code: string, alias: 'h' | 's') {
+  const district = sql.ref(`${alias}.territory_code`);
+  if (code.length > 6) return sql<SqlBool>`${sql.ref(`${alias}.village_code`)} = ${code}`;
+  if (code.length === 6) return sql<SqlBool>`${district} = ${code}`;
+  return sql<SqlBool>`(${district} >= ${code} AND ${district} < ${nextPrefix(code)})`;
 }
 
 function nextPrefix(code: string): string {
@@ -688,12 +694,7 @@ export const PAST_ROSTER_MAX_HOUSEHOLDS = 20_000;
 async function pastRoster(db: Db, actor: Actor, f: RosterFilters, asOf: string): Promise<RosterRow[]> {
   if (asOf > todayInPeru()) throw DomainError.field('asOf', 'The date is in the future');
   let q = db.selectFrom('household as h').select('h.id').where(householdInScope(actor));
-  if (f.territory) {
-    const code = f.territory;
-    if (code.length > 6) q = q.where('h.village_code', '=', code);
-    else if (code.length === 6) q = q.where('h.territory_code', '=', code);
-    else q = q.where(sql<SqlBool>`h.territory_code >= ${code} AND h.territory_code < ${nextPrefix(code)}`);
-  }
+  if (f.territory) q = q.where(territoryCondition(f.territory, 'h'));
   if (f.facility) q = q.where('h.health_facility_id', '=', f.facility);
   if (f.fieldWorker) q = q.where('h.field_worker_id', '=', f.fieldWorker);
   const households = await q.limit(PAST_ROSTER_MAX_HOUSEHOLDS + 1).execute();
