@@ -12,10 +12,16 @@ interface Row {
   ageMonths: number | null;
 }
 
+/** A day in Peru some days before today, as the API (yyyy-mm-dd) and the app (dd/mm/yyyy) write it. */
+function daysAgoInPeru(days: number): { iso: string; text: string } {
+  const iso = new Date(Date.now() - 5 * 3_600_000 - days * 86_400_000).toISOString().slice(0, 10);
+  const [y, m, d] = iso.split('-');
+  return { iso, text: `${d}/${m}/${y}` };
+}
+
 /** Today in Peru as the app writes it: dd/mm/yyyy. */
 function todayInPeruText(): string {
-  const [y, m, d] = new Date(Date.now() - 5 * 3_600_000).toISOString().slice(0, 10).split('-');
-  return `${d}/${m}/${y}`;
+  return daysAgoInPeru(0).text;
 }
 
 describe('the roster and person tracking in Chromium', () => {
@@ -62,7 +68,11 @@ describe('the roster and person tracking in Chromium', () => {
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const response = await fetch(`${tejido.url}/api/v1/rosters?${query}`, { headers: { cookie } });
     expect(response.status).toBe(200);
-    return (await response.json()) as { counts: { total: number; red: number }; rows: Row[] };
+    return (await response.json()) as {
+      asOf: string;
+      counts: { total: number; red: number };
+      rows: Row[];
+    };
   }
 
   it('lists the red ones most urgent first, and opens one with its pathway and growth chart', async () => {
@@ -102,6 +112,40 @@ describe('the roster and person tracking in Chromium', () => {
     await chart.waitFor();
     expect(await chart.locator('path[data-sd="0"]').count()).toBe(1);
     expect(await chart.locator('title').first().textContent()).toBe('Peso para la edad');
+  });
+
+  it('shows the roster as it stood 60 days ago, rebuilt from the records known then', async () => {
+    await signIn('coordinador');
+    await page.getByRole('link', { name: 'Padrón nominal' }).first().click();
+    await page.getByText(/Padrón al \d{2}\/\d{2}\/\d{4}/).waitFor();
+
+    const past = daysAgoInPeru(60);
+    const input = page.getByRole('textbox', { name: 'Padrón al', exact: true });
+    await input.fill(past.text);
+    await input.press('Tab');
+    await page.waitForURL(new RegExp(`[?&]al=${past.iso}(&|$)`));
+    await page.getByText(`Padrón reconstruido al ${past.text} con los registros conocidos ese día`).waitFor();
+    await page.getByText(`Padrón al ${past.text}`, { exact: true }).waitFor();
+    await expect(input.inputValue()).resolves.toBe(past.text);
+
+    // The counts are the past roster's, as the API gives it for that date.
+    const expected = await apiRoster('coordinador', `asOf=${past.iso}&limit=1`);
+    expect(expected.asOf).toBe(past.iso);
+    expect(expected.counts.total).toBeGreaterThan(0);
+    const all = page.getByRole('button', { name: /^Todos: \d/ });
+    await all.waitFor();
+    expect(await all.getAttribute('aria-label')).toContain(
+      `Todos: ${expected.counts.total.toLocaleString('en-US')}`,
+    );
+    await page.getByRole('table', { name: 'Personas del padrón' }).locator('tbody tr').first().waitFor();
+
+    // Printing and downloading keep the date.
+    await expect(page.getByRole('link', { name: 'Imprimir' }).getAttribute('href')).resolves.toContain(
+      `al=${past.iso}`,
+    );
+    await expect(page.getByRole('link', { name: 'Descargar Excel' }).getAttribute('href')).resolves.toContain(
+      `asOf=${past.iso}`,
+    );
   });
 
   it('records a hemoglobin of 9.0 g/dL today and shows it in the history', async () => {

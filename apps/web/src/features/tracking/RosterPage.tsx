@@ -1,5 +1,8 @@
 import './tracking.css';
+import '@mantine/dates/styles.css';
+import 'dayjs/locale/es';
 import {
+  Alert,
   Anchor,
   Badge,
   Button,
@@ -14,14 +17,17 @@ import {
   Text,
   Title,
 } from '@mantine/core';
+import { DateInput, DatesProvider } from '@mantine/dates';
 import {
   IconAdjustmentsHorizontal,
   IconAlertTriangle,
+  IconCalendar,
   IconCircleCheck,
   IconCircleX,
   IconFileSpreadsheet,
   IconFileTypeCsv,
   IconFilterOff,
+  IconHistory,
   IconPrinter,
   IconUsers,
 } from '@tabler/icons-react';
@@ -30,7 +36,7 @@ import { type ComponentType, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { paths } from '../../app/access';
-import { formatDate, formatDateTime, formatNumber } from '../../app/format';
+import { formatDate, formatDateTime, formatNumber, parseDayFirstDate, todayInPeru } from '../../app/format';
 import { EmptyState, ErrorAlert, LoadMore, usePageTitle } from '../../app/ui';
 import { useLocale } from '../../i18n';
 import { useSession } from '../auth/session';
@@ -44,9 +50,12 @@ import {
   countFilters,
   EMPTY_ROSTER_FILTERS,
   hasRosterFilters,
+  PAST_ROSTER_MAX_HOUSEHOLDS,
+  pastDay,
   type RosterFilterValues,
   readRosterFilters,
   rosterExportHref,
+  rosterFilterProblem,
   rosterPrintPath,
   writeRosterFilters,
 } from './rosterParams';
@@ -71,10 +80,13 @@ const LIGHT_ICON_COLOR: Record<TrafficLight | 'all', string> = {
  */
 function LightSummary({
   counts,
+  failed,
   value,
   onChange,
 }: {
   counts: LightCounts | undefined;
+  /** The roster could not be read: no count to wait for. */
+  failed: boolean;
   value: TrafficLight | '';
   onChange: (light: TrafficLight | '') => void;
 }) {
@@ -98,7 +110,7 @@ function LightSummary({
         const Icon = LIGHT_ICON[key];
         const pressed = key === 'all' ? value === '' : value === key;
         const label = key === 'all' ? t('roster.all') : t(`light.${key}`);
-        const count = n === undefined ? '…' : formatNumber(n, locale);
+        const count = n === undefined ? (failed ? '—' : '…') : formatNumber(n, locale);
         return (
           <button
             key={key}
@@ -134,15 +146,20 @@ function LightSummary({
 function RosterFiltersPanel({
   filters,
   onApply,
+  territoryError,
 }: {
   filters: RosterFilterValues;
   onApply: (next: RosterFilterValues) => void;
+  /** Why the territory must be narrowed, said under it. */
+  territoryError: string | null;
 }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const me = useSession();
   const active = countFilters(filters);
-  const [open, setOpen] = useState(active > 0);
+  const [openAsked, setOpen] = useState(active > 0);
+  // The territory to narrow is shown even on a phone.
+  const open = openAsked || territoryError !== null;
   const apply = (change: Partial<RosterFilterValues>) => onApply({ ...filters, ...change });
 
   // Facilities of the chosen territory, or of the coordinator's territory; a facility's own staff do not choose.
@@ -188,10 +205,17 @@ function RosterFiltersPanel({
       </Button>
       {/* On phones the filters fold away until asked for. */}
       <Stack gap="sm" id="filtros-padron" className="fold-on-phone" data-open={open}>
-        <TerritoryFilter
-          value={filters.territory}
-          onChange={(territory) => apply({ territory, facility: '' })}
-        />
+        <div>
+          <TerritoryFilter
+            value={filters.territory}
+            onChange={(territory) => apply({ territory, facility: '' })}
+          />
+          {territoryError && (
+            <Text size="sm" c="red.8" mt={4} id="territorio-error">
+              {territoryError}
+            </Text>
+          )}
+        </div>
         <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} spacing="sm" verticalSpacing="xs">
           {chooseFacility && (
             <Select
@@ -254,7 +278,7 @@ function RosterFiltersPanel({
             <Button
               variant="subtle"
               leftSection={<IconFilterOff size={16} aria-hidden />}
-              onClick={() => onApply({ ...EMPTY_ROSTER_FILTERS, light: filters.light })}
+              onClick={() => onApply({ ...EMPTY_ROSTER_FILTERS, light: filters.light, asOf: filters.asOf })}
             >
               {t('roster.clearFilters')}
             </Button>
@@ -269,6 +293,8 @@ interface RowsProps {
   rows: RosterRow[];
   /** The roster to come back to from a person's page. */
   from: string;
+  /** The past day of the roster, which a person's page opens on too; '' for today. */
+  asOf: string;
 }
 
 function Reasons({ row }: { row: RosterRow }) {
@@ -297,9 +323,10 @@ function Reasons({ row }: { row: RosterRow }) {
   );
 }
 
-function PersonLink({ row, from }: { row: RosterRow; from: string }) {
+function PersonLink({ row, from, asOf }: { row: RosterRow; from: string; asOf: string }) {
+  const to = paths.personTracking(row.personId);
   return (
-    <Anchor component={Link} to={paths.personTracking(row.personId)} state={{ from }} fw={600}>
+    <Anchor component={Link} to={asOf ? `${to}?al=${asOf}` : to} state={{ from }} fw={600}>
       {personName(row)}
     </Anchor>
   );
@@ -320,7 +347,7 @@ function HouseholdLink({ row, from }: { row: RosterRow; from: string }) {
   );
 }
 
-function RosterTable({ rows, from }: RowsProps) {
+function RosterTable({ rows, from, asOf }: RowsProps) {
   const { t } = useTranslation();
   return (
     <Table.ScrollContainer minWidth={760} type="native">
@@ -342,7 +369,7 @@ function RosterTable({ rows, from }: RowsProps) {
                 <LightBadge light={row.light} />
               </Table.Td>
               <Table.Th scope="row" fw={400} maw={240}>
-                <PersonLink row={row} from={from} />
+                <PersonLink row={row} from={from} asOf={asOf} />
               </Table.Th>
               <Table.Td className="tabular" style={{ whiteSpace: 'nowrap' }}>
                 {rosterAgeText(row, t)}
@@ -362,7 +389,7 @@ function RosterTable({ rows, from }: RowsProps) {
   );
 }
 
-function RosterCards({ rows, from }: RowsProps) {
+function RosterCards({ rows, from, asOf }: RowsProps) {
   const { t } = useTranslation();
   return (
     <Stack gap="sm" component="ul" p={0} m={0} style={{ listStyle: 'none' }} aria-label={t('roster.results')}>
@@ -371,7 +398,7 @@ function RosterCards({ rows, from }: RowsProps) {
           <Stack gap={6}>
             <Group justify="space-between" gap="xs" wrap="nowrap" align="flex-start">
               <div style={{ minWidth: 0 }} className="break-anywhere">
-                <PersonLink row={row} from={from} />
+                <PersonLink row={row} from={from} asOf={asOf} />
               </div>
               <LightBadge light={row.light} />
             </Group>
@@ -401,6 +428,44 @@ function RosterSkeleton() {
         <Skeleton key={i} height={48} radius="sm" />
       ))}
     </Stack>
+  );
+}
+
+/**
+ * "Padrón al": the roster as it stood on a past day, rebuilt from the records known then;
+ * cleared, today's roster.
+ */
+function RosterDatePicker({
+  asOf,
+  onChange,
+  error,
+}: {
+  asOf: string;
+  onChange: (date: string) => void;
+  /** Why the server refused the date, if it did. */
+  error: string | null;
+}) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const today = todayInPeru();
+  return (
+    <DatesProvider settings={{ locale: locale === 'en' ? 'en' : 'es', firstDayOfWeek: 1 }}>
+      <DateInput
+        label={t('roster.asOfLabel')}
+        description={t('roster.asOfHelp')}
+        valueFormat="DD/MM/YYYY"
+        dateParser={parseDayFirstDate}
+        placeholder={t('roster.today')}
+        leftSection={<IconCalendar size={16} aria-hidden />}
+        value={asOf || null}
+        onChange={(date) => onChange(pastDay(date ?? '', today))}
+        maxDate={today}
+        clearable
+        error={error ?? undefined}
+        popoverProps={{ withinPortal: true }}
+        w={{ base: '100%', xs: 240 }}
+      />
+    </DatesProvider>
   );
 }
 
@@ -461,38 +526,72 @@ export function RosterPage() {
   const apply = (next: RosterFilterValues) => setParams(writeRosterFilters(next));
   const from = `${location.pathname}${location.search}`;
   const total = first ? (filters.light ? first.counts[filters.light] : first.counts.total) : 0;
+  // A refusal about the filters is said next to them, in the person's language; the list says nothing more.
+  const problem = rows.length === 0 ? rosterFilterProblem(roster.error) : null;
+  const tooLarge =
+    problem === 'tooLarge'
+      ? t('roster.pastTooLarge', { max: formatNumber(PAST_ROSTER_MAX_HOUSEHOLDS, locale) })
+      : null;
 
   return (
     <Stack gap="md">
-      <div>
-        <Title order={1} size="h2">
-          {t('roster.title')}
-        </Title>
-        <Text c="gray.8" mt={4} fw={600}>
-          {first ? t('roster.asOf', { date: formatDate(first.asOf, locale) }) : '\u00a0'}
-        </Text>
-        <Text size="sm" c="gray.7">
-          {run.data?.computedAt
-            ? `${t('roster.computedAt', { when: formatDateTime(run.data.computedAt, locale) })} · `
-            : ''}
-          {t('roster.sortedByUrgency')}
-        </Text>
-      </div>
+      <Group justify="space-between" align="flex-end" gap="sm">
+        <div>
+          <Title order={1} size="h2">
+            {t('roster.title')}
+          </Title>
+          <Text c="gray.8" mt={4} fw={600}>
+            {first || filters.asOf
+              ? t('roster.asOf', { date: formatDate(first?.asOf ?? filters.asOf, locale) })
+              : '\u00a0'}
+          </Text>
+          <Text size="sm" c="gray.7">
+            {run.data?.computedAt && !filters.asOf
+              ? `${t('roster.computedAt', { when: formatDateTime(run.data.computedAt, locale) })} · `
+              : ''}
+            {t('roster.sortedByUrgency')}
+          </Text>
+        </div>
+        <RosterDatePicker
+          asOf={filters.asOf}
+          onChange={(asOf) => apply({ ...filters, asOf })}
+          error={problem === 'futureDate' ? t('roster.futureDate') : null}
+        />
+      </Group>
+
+      {filters.asOf && (
+        <Alert color="indigo" variant="light" icon={<IconHistory aria-hidden />} role="status">
+          <Group gap="sm" justify="space-between">
+            <Text size="sm">{t('roster.rebuilt', { date: formatDate(filters.asOf, locale) })}</Text>
+            <Button size="compact-sm" variant="default" onClick={() => apply({ ...filters, asOf: '' })}>
+              {t('roster.backToToday')}
+            </Button>
+          </Group>
+        </Alert>
+      )}
+
+      {tooLarge && (
+        <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />} role="alert">
+          <Text size="sm">{tooLarge}</Text>
+        </Alert>
+      )}
 
       <LightSummary
         counts={first?.counts}
+        failed={roster.isError && !first}
         value={filters.light}
         onChange={(light) => apply({ ...filters, light })}
       />
 
-      <RosterFiltersPanel filters={filters} onApply={apply} />
+      <RosterFiltersPanel filters={filters} onApply={apply} territoryError={tooLarge} />
 
-      <RosterActions filters={filters} />
+      {/* A refused roster has nothing to download or print. */}
+      {!problem && <RosterActions filters={filters} />}
 
       <section aria-label={t('roster.results')}>
         {roster.isPending ? (
           <RosterSkeleton />
-        ) : roster.isError && rows.length === 0 ? (
+        ) : problem ? null : roster.isError && rows.length === 0 ? (
           <ErrorAlert error={roster.error} onRetry={() => void roster.refetch()} />
         ) : rows.length === 0 ? (
           hasRosterFilters(filters) ? (
@@ -518,10 +617,10 @@ export function RosterPage() {
         ) : (
           <>
             <Paper withBorder radius="md" className="wide-only">
-              <RosterTable rows={rows} from={from} />
+              <RosterTable rows={rows} from={from} asOf={filters.asOf} />
             </Paper>
             <div className="narrow-only">
-              <RosterCards rows={rows} from={from} />
+              <RosterCards rows={rows} from={from} asOf={filters.asOf} />
             </div>
             {roster.isFetchNextPageError && (
               <Stack mt="sm">

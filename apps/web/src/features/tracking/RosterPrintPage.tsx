@@ -1,6 +1,6 @@
 import './tracking.css';
 import { Alert, Anchor, Button, Group, Stack, Text, Title } from '@mantine/core';
-import { IconArrowLeft, IconInfoCircle, IconPrinter } from '@tabler/icons-react';
+import { IconArrowLeft, IconHistory, IconInfoCircle, IconPrinter } from '@tabler/icons-react';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -13,7 +13,12 @@ import { personName } from '../registry/people';
 import { PRINT_MAX_ROWS, useWholeRoster } from './api';
 import { useFilterWords } from './filterWords';
 import { reasonText, rosterAgeText } from './labels';
-import { readRosterFilters, writeRosterFilters } from './rosterParams';
+import {
+  PAST_ROSTER_MAX_HOUSEHOLDS,
+  readRosterFilters,
+  rosterFilterProblem,
+  writeRosterFilters,
+} from './rosterParams';
 
 /**
  * The roster on paper, for a field worker's round without signal: every row (up to 2,000),
@@ -29,10 +34,11 @@ export function RosterPrintPage() {
   const roster = useWholeRoster(filters);
   const words = useFilterWords(filters);
   const scope = words.length > 0 ? words.join(' · ') : t('rosterPrint.wholeScope');
-  const title = roster.data
-    ? `${t('rosterPrint.title', { date: formatDate(roster.data.asOf, locale) })} — ${scope}`
-    : null;
-  usePageTitle(title ?? t('roster.title'));
+  // The date of a past roster is known before it arrives (the server echoes it).
+  const asOf = roster.data?.asOf ?? filters.asOf;
+  const heading = asOf ? t('rosterPrint.title', { date: formatDate(asOf, locale) }) : null;
+  usePageTitle(heading ? `${heading} — ${scope}` : t('roster.title'));
+  const problem = rosterFilterProblem(roster.error);
   const qs = writeRosterFilters(filters).toString();
   const back = qs ? `${paths.roster}?${qs}` : paths.roster;
 
@@ -59,6 +65,12 @@ export function RosterPrintPage() {
           <PageLoader />
           <Text>{t('rosterPrint.preparing')}</Text>
         </Stack>
+      ) : roster.isError && problem ? (
+        <Alert color="orange" variant="light" icon={<IconInfoCircle aria-hidden />} role="alert">
+          {problem === 'tooLarge'
+            ? t('roster.pastTooLarge', { max: formatNumber(PAST_ROSTER_MAX_HOUSEHOLDS, locale) })
+            : t('roster.futureDate')}
+        </Alert>
       ) : roster.isError ? (
         <ErrorAlert error={roster.error} onRetry={() => void roster.refetch()} />
       ) : (
@@ -69,6 +81,12 @@ export function RosterPrintPage() {
           <Text fw={600} c="#000">
             {scope}
           </Text>
+          {filters.asOf && (
+            <Text size="sm" c="#000">
+              <IconHistory size={14} aria-hidden style={{ verticalAlign: '-2px', marginRight: 4 }} />
+              {t('roster.rebuilt', { date: formatDate(filters.asOf, locale) })}
+            </Text>
+          )}
           <Text size="sm" c="#000" mb="sm">
             {t('rosterPrint.people', {
               count: roster.data.rows.length,

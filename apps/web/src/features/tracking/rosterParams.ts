@@ -1,7 +1,8 @@
 import type { AgeBand, PathwaySubject, RiskCode, TrafficLight } from '@tejido/schemas';
 import { paths } from '../../app/access';
 import { type QueryValue, withQuery } from '../../app/api';
-import type { AppLocale } from '../../app/format';
+import { type AppLocale, parseDayFirstDate, todayInPeru } from '../../app/format';
+import { fieldErrors } from '../../app/problems';
 import { isTerritoryCode } from '../registry/searchParams';
 import { AGE_BANDS, isOneOf, LIGHTS, RISKS, SUBJECTS } from './codes';
 
@@ -23,6 +24,11 @@ export interface RosterFilterValues {
   /** Children of this age band; only with subject '' or 'child'. */
   ageBand: AgeBand | '';
   risk: RiskCode | '';
+  /**
+   * A past day, 'YYYY-MM-DD': the roster as it stood then, from the records known then; ''
+   * for today's roster.
+   */
+  asOf: string;
 }
 
 export const EMPTY_ROSTER_FILTERS: RosterFilterValues = {
@@ -33,6 +39,7 @@ export const EMPTY_ROSTER_FILTERS: RosterFilterValues = {
   overdueItem: '',
   ageBand: '',
   risk: '',
+  asOf: '',
 };
 
 const LIGHT_WORDS: Record<TrafficLight, string> = { red: 'rojo', amber: 'ambar', green: 'verde' };
@@ -46,11 +53,22 @@ const PARAM: Record<keyof RosterFilterValues, string> = {
   overdueItem: 'vencido',
   ageBand: 'edad',
   risk: 'riesgo',
+  asOf: 'al',
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The item ids of the care pathways (RosterFilters.overdueItem in @tejido/schemas). */
 const ITEM_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/**
+ * A past day as the roster takes it: a real 'YYYY-MM-DD' before today; anything else (a
+ * malformed or impossible date, today, a future day) is '', today's roster.
+ */
+export function pastDay(value: string, today: string = todayInPeru()): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && parseDayFirstDate(value) === value && value < today
+    ? value
+    : '';
+}
 
 function fromWord<T extends string>(words: Record<T, string>, word: string | null): T | '' {
   const found = (Object.keys(words) as T[]).find((key) => words[key] === word);
@@ -66,8 +84,14 @@ export function normaliseRosterFilters(filters: RosterFilterValues): RosterFilte
   return filters;
 }
 
-/** The filters in an address; anything unreadable is left out rather than sent to the server. */
-export function readRosterFilters(params: URLSearchParams): RosterFilterValues {
+/**
+ * The filters in an address; anything unreadable is left out rather than sent to the server
+ * (a date that is not a past day among them: the server refuses future days).
+ */
+export function readRosterFilters(
+  params: URLSearchParams,
+  today: string = todayInPeru(),
+): RosterFilterValues {
   const get = (key: keyof RosterFilterValues) => (params.get(PARAM[key]) ?? '').trim();
   const territory = get('territory');
   const facility = get('facility').toLowerCase();
@@ -84,6 +108,7 @@ export function readRosterFilters(params: URLSearchParams): RosterFilterValues {
     overdueItem: ITEM_ID.test(overdueItem) ? overdueItem : '',
     ageBand: isOneOf(AGE_BANDS, ageBand) ? ageBand : '',
     risk: isOneOf(RISKS, risk) ? risk : '',
+    asOf: pastDay(get('asOf'), today),
   });
 }
 
@@ -101,12 +126,16 @@ export function writeRosterFilters(filters: RosterFilterValues): URLSearchParams
   put('ageBand', f.ageBand);
   put('overdueItem', f.overdueItem);
   put('risk', f.risk);
+  put('asOf', /^\d{4}-\d{2}-\d{2}$/.test(f.asOf) ? f.asOf : '');
   return params;
 }
 
-/** How many filters are set, the light aside (it has its own control above the list). */
+/**
+ * How many filters of the filter panel are set: the light and the date aside (they have
+ * their own controls above the list).
+ */
 export function countFilters(filters: RosterFilterValues): number {
-  const { light: _light, ...rest } = filters;
+  const { light: _light, asOf: _asOf, ...rest } = filters;
   return Object.values(rest).filter(Boolean).length;
 }
 
@@ -125,6 +154,7 @@ export function rosterApiQuery(filters: RosterFilterValues): Record<string, Quer
     overdueItem: f.overdueItem,
     ageBand: f.ageBand,
     risk: f.risk,
+    asOf: f.asOf,
   };
 }
 
@@ -141,4 +171,19 @@ export function rosterExportHref(
 export function rosterPrintPath(filters: RosterFilterValues): string {
   const qs = writeRosterFilters(filters).toString();
   return qs ? `${paths.rosterPrint}?${qs}` : paths.rosterPrint;
+}
+
+/** The most households a roster of a past date may cover (PAST_ROSTER_MAX_HOUSEHOLDS on the server). */
+export const PAST_ROSTER_MAX_HOUSEHOLDS = 20_000;
+
+/**
+ * What a refused roster says about its filters, from the problem's field errors: a past
+ * roster covering too many households (field `territory`: narrow the territory), or a date
+ * the server takes for a future one (field `asOf`, when the device's clock runs ahead).
+ */
+export function rosterFilterProblem(error: unknown): 'tooLarge' | 'futureDate' | null {
+  const fields = fieldErrors(error);
+  if ('territory' in fields) return 'tooLarge';
+  if ('asOf' in fields) return 'futureDate';
+  return null;
 }
