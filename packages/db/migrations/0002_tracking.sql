@@ -59,12 +59,15 @@ CREATE TABLE tracking_status (
   as_of               date NOT NULL,
   pathway             text NOT NULL,
   light               text NOT NULL CHECK (light IN ('green', 'amber', 'red')),
-  urgency             double precision NOT NULL,
+  -- Most urgent first; the light is its thousands (red 2000–2999, amber 1000–1999, green 0–999),
+  -- so that a light is a range of the roster indexes.
+  urgency             double precision NOT NULL CHECK (urgency >= 0 AND urgency < 3000),
   overdue_items       text[] NOT NULL,
   due_items           text[] NOT NULL,
   risks               text[] NOT NULL,
   reasons             jsonb NOT NULL,
-  computed_at         timestamptz NOT NULL DEFAULT now()
+  computed_at         timestamptz NOT NULL DEFAULT now(),
+  CHECK (light = CASE WHEN urgency >= 2000 THEN 'red' WHEN urgency >= 1000 THEN 'amber' ELSE 'green' END)
 );
 COMMENT ON TABLE tracking_status IS 'Traffic light, open items and reasons per tracked person as of as_of; rosters read it.';
 CREATE INDEX tracking_status_territory_idx ON tracking_status (territory_code, urgency DESC, person_id);

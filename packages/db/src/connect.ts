@@ -35,6 +35,11 @@ export interface ConnectOptions {
   dataDir?: string | undefined;
   /** Pool size for the server. */
   poolSize?: number;
+  /**
+   * Settings for every server session, e.g. `{ jit: 'off', work_mem: '64MB' }` for a bulk job
+   * (sent as the connection's startup options; names and values are checked).
+   */
+  settings?: Readonly<Record<string, string>>;
 }
 
 // Dates stay as 'YYYY-MM-DD' strings: a birth date is a calendar day, not an instant, and
@@ -46,7 +51,7 @@ const NUMERIC_OID = 1700;
 /** Open the database chosen by the options: PostgreSQL when a URL is given, PGlite otherwise. */
 export async function connect(options: ConnectOptions = {}): Promise<Database> {
   return options.databaseUrl
-    ? connectPostgres(options.databaseUrl, options.poolSize ?? 10)
+    ? connectPostgres(options.databaseUrl, options.poolSize ?? 10, options.settings ?? {})
     : connectPGlite(options.dataDir);
 }
 
@@ -88,7 +93,11 @@ async function connectPGlite(dataDir: string | undefined): Promise<Database> {
   };
 }
 
-async function connectPostgres(url: string, poolSize: number): Promise<Database> {
+async function connectPostgres(
+  url: string,
+  poolSize: number,
+  settings: Readonly<Record<string, string>>,
+): Promise<Database> {
   const types = {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
       if (oid === DATE_OID) return (value: string) => value;
@@ -97,7 +106,15 @@ async function connectPostgres(url: string, poolSize: number): Promise<Database>
       return pg.types.getTypeParser(oid, format as any);
     },
   };
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  const options = Object.entries(settings)
+    .map(([name, value]) => {
+      if (!/^[a-z_]+$/.test(name) || !/^[A-Za-z0-9_.]+$/.test(value)) {
+        throw new RangeError(`not a PostgreSQL setting: ${name}=${value}`);
+      }
+      return `-c ${name}=${value}`;
+    })
+    .join(' ');
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, ...(options ? { options } : {}) });
   // Fail now with the server's message rather than on the first request.
   const probe = await pool.connect();
   probe.release();

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { connect } from '@tejido/db';
 import { loadPathways } from './pathways';
-import { processRange, type Range } from './recompute';
+import { processRange, type Range, RECOMPUTE_SETTINGS } from './recompute';
 
 const { databaseUrl, asOf, pathwaysDir } = workerData as {
   databaseUrl: string;
@@ -13,7 +13,9 @@ const { databaseUrl, asOf, pathwaysDir } = workerData as {
   pathwaysDir: string;
 };
 const port = parentPort!;
-const database = await connect({ databaseUrl, poolSize: 2 });
+// Each worker is one of the parallel lanes: no parallel plans inside it, no JIT compilation of
+// queries that run once per range, and room to sort a range's evidence in memory.
+const database = await connect({ databaseUrl, poolSize: 2, settings: RECOMPUTE_SETTINGS });
 const set = loadPathways(pathwaysDir);
 
 port.on('message', async (message: { type: 'range'; range: Range } | { type: 'stop' }) => {

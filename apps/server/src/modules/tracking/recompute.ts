@@ -59,6 +59,17 @@ export interface RangeResult {
 
 export class RecomputeBusyError extends Error {}
 
+/** Session settings of the recompute workers' connections (see recompute-worker.ts). */
+export const RECOMPUTE_SETTINGS = {
+  jit: 'off',
+  max_parallel_workers_per_gather: '0',
+  work_mem: '64MB',
+  // A range joins a few thousand persons to their households and territories: index lookups. On
+  // a national registry the planner would rather hash the whole household table for every range.
+  enable_hashjoin: 'off',
+  enable_mergejoin: 'off',
+} as const;
+
 const NEXT = 'tracking_status_next';
 /** The indexes of tracking_status, as migration 0002 creates them. */
 export const STATUS_INDEXES: ReadonlyArray<readonly [name: string, definition: string]> = [
@@ -179,16 +190,34 @@ function* chunks(lines: string[], size: number): Generator<string> {
   for (let i = 0; i < lines.length; i += size) yield lines.slice(i, i + size).join('');
 }
 
-/** Ranges of person ids holding about `size` registry persons each, covering every person. */
+/**
+ * Ranges of person ids holding about `size` registry persons each, covering every person. The
+ * bounds are quantiles of a sample of the ids (a full ordered pass over a national registry would
+ * take longer than a range's work); ranges are shared out as workers free up, so an uneven one
+ * costs little.
+ */
 async function personRanges(database: Database, size: number): Promise<Range[]> {
-  const bounds = await sql<{ id: string }>`
-    SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM person) numbered
-     WHERE n % ${size} = 0 ORDER BY id`.execute(database.db);
+  const estimate = await sql<{ n: number }>`
+    SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = 'person'::regclass`.execute(
+    database.db,
+  );
+  const persons = Math.max(Number(estimate.rows[0]?.n ?? 0), 1);
+  const wanted = Math.ceil(persons / size);
+  // About 64 sampled ids per range; the whole table when it is small or never analysed.
+  const percent = Math.min(100, (100 * 64 * wanted) / persons);
+  const full = percent >= 100 || persons < 100_000;
+  const sample = full
+    ? await sql<{ id: string }>`SELECT id FROM person ORDER BY id`.execute(database.db)
+    : await sql<{ id: string }>`
+        SELECT id FROM person TABLESAMPLE SYSTEM (${sql.lit(percent)}) ORDER BY id`.execute(database.db);
+  const ids = sample.rows.map((r) => r.id);
+  const step = Math.max(1, Math.round(full ? size : (ids.length * size) / persons));
   const ranges: Range[] = [];
   let from = '00000000-0000-0000-0000-000000000000';
-  for (const { id } of bounds.rows) {
-    ranges.push({ from, to: id });
-    from = successor(id);
+  for (let i = step; i < ids.length; i += step) {
+    const to = ids[i - 1]!;
+    ranges.push({ from, to });
+    from = successor(to);
   }
   ranges.push({ from, to: 'ffffffff-ffff-ffff-ffff-ffffffffffff' });
   return ranges;
@@ -255,6 +284,9 @@ export async function recompute(database: Database, options: RecomputeOptions): 
       for (const [name, definition] of STATUS_INDEXES) {
         await sql.raw(`CREATE INDEX ${name}_next ON ${NEXT} ${definition}`).execute(db);
       }
+      // Statistics for the planner, and the visibility map that lets a roster count a district
+      // from its index alone.
+      await sql.raw(`VACUUM ANALYZE ${NEXT}`).execute(db);
       await db.transaction().execute(async (trx) => {
         await sql.raw('LOCK TABLE tracking_status IN ACCESS EXCLUSIVE MODE').execute(trx);
         await sql.raw('DROP TABLE tracking_status').execute(trx);
@@ -277,7 +309,6 @@ export async function recompute(database: Database, options: RecomputeOptions): 
           .execute();
       });
       await catchUp(database, startedAt, asOf, set);
-      await sql.raw('ANALYZE tracking_status').execute(db);
       return {
         asOf,
         persons: total.persons,
