@@ -323,7 +323,7 @@ export async function recompute(database: Database, options: RecomputeOptions): 
   }
 }
 
-/** Statuses touched while the recompute ran: evidence recorded, households or persons changed. */
+/** Statuses touched while the recompute ran: evidence recorded, households, persons or pregnancies changed. */
 async function catchUp(database: Database, since: Date, asOf: string, set: PathwaySet): Promise<void> {
   const db = database.db;
   const households = await db
@@ -331,6 +331,7 @@ async function catchUp(database: Database, since: Date, asOf: string, set: Pathw
     .select('id')
     .where('updated_at', '>=', since)
     .union(db.selectFrom('person').select('household_id as id').where('updated_at', '>=', since))
+    .union(db.selectFrom('pregnancy').select('household_id as id').where('updated_at', '>=', since))
     .union(
       db
         .selectFrom('evidence')

@@ -1,6 +1,7 @@
 import { addDays, todayInPeru, uuidv7 } from '@tejido/core';
 import { testEngine } from '@tejido/db/testing';
 import { strFromU8, unzipSync } from 'fflate';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture, type FixtureUser } from '../../testing/fixture';
 import { recompute } from './recompute';
@@ -318,6 +319,17 @@ describe(`nominal tracking on ${testEngine}`, () => {
         .selectAll()
         .orderBy('person_id')
         .execute();
+      const shape = async () => ({
+        indexes: (
+          await sql<{ d: string }>`SELECT indexdef AS d FROM pg_indexes
+            WHERE tablename = 'tracking_status' ORDER BY 1`.execute(f.database.db)
+        ).rows.map((r) => r.d),
+        checks: (
+          await sql<{ d: string }>`SELECT pg_get_constraintdef(oid) AS d FROM pg_constraint
+            WHERE conrelid = 'tracking_status'::regclass ORDER BY 1`.execute(f.database.db)
+        ).rows.map((r) => r.d),
+      });
+      const migrated = await shape();
       // On the server engine, in two worker threads with their own connections (trust authentication
       // in the test servers: the location without password is enough to connect).
       const summary = await recompute(f.database, {
@@ -331,6 +343,8 @@ describe(`nominal tracking on ${testEngine}`, () => {
         .selectAll()
         .orderBy('person_id')
         .execute();
+      // The swapped-in table has the migration's indexes and constraints.
+      expect(await shape()).toEqual(migrated);
       const key = (r: (typeof stored)[number]) => [r.person_id, r.light, r.urgency, r.overdue_items, r.risks];
       expect(again.map(key)).toEqual(stored.map(key));
       const run = (await as('coord_region', 'GET', '/api/v1/tracking/run')).json();
