@@ -42,7 +42,7 @@ import { CHUNK_ROWS } from './csv';
 import type { HouseholdModel, HouseholdStream, PersonModel, PregnancyModel } from './households';
 import { isAmazonZone, type Zone } from './places';
 import { Stream } from './plan';
-import { deterministicUuidv7, Rng } from './random';
+import { deterministicUuidv7, IdKind, Rng } from './random';
 
 export const EVIDENCE_COLUMNS = [
   'id',
@@ -62,9 +62,6 @@ export const EVIDENCE_COLUMNS = [
   'recorded_by',
   'recorded_at',
 ] as const;
-
-/** Id space of evidence rows for deterministicUuidv7 (random.ts's IdKind uses 1–6). */
-export const EVIDENCE_ID_KIND = 7;
 
 /** Children tracked: under 36 completed months, as the person rows count them (see generate.ts). */
 export const TRACKED_CHILD_DAYS = 1095;
@@ -499,7 +496,7 @@ export class EvidenceGenerator {
     moment.day = Math.min(this.lastDay, day + lag);
     moment.second = rng.int(7 * 3600, 19 * 3600);
     const ms = moment.day * DAY_MS + moment.second * 1000 + PERU_OFFSET_MS;
-    const id = deterministicUuidv7(ms, EVIDENCE_ID_KIND, this.serial++, this.salt);
+    const id = deterministicUuidv7(ms, IdKind.evidence, this.serial++, this.salt);
     this.parts.push(
       `${id},${this.personId},${kind},${dayString(day)},${code},${dose},${values},${source},${ref},${by},${momentString(moment)}\n`,
     );

@@ -123,6 +123,7 @@ export const IdKind = {
   person: 4,
   pregnancy: 5,
   enrolment: 6,
+  evidence: 7,
 } as const;
 
 /**
