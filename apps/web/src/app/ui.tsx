@@ -1,5 +1,5 @@
-import { Alert, Button, Center, Group, Loader, Stack, Text, ThemeIcon, Title } from '@mantine/core';
-import { IconAlertTriangle, IconInbox, IconRefresh } from '@tabler/icons-react';
+import { Alert, Badge, Button, Center, Group, Loader, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import { IconAdjustmentsHorizontal, IconAlertTriangle, IconInbox, IconRefresh } from '@tabler/icons-react';
 import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from './problems';
@@ -101,5 +101,49 @@ export function LoadMore({ shown, hasMore, loading, onLoadMore, shownLabel }: Lo
         </Button>
       )}
     </Stack>
+  );
+}
+
+interface FilterToggleProps {
+  open: boolean;
+  /** Filters in use, shown as a count while the panel is folded. */
+  active: number;
+  /** Id of the element the button folds. */
+  controls: string;
+  onToggle: () => void;
+  /** The label while open, and while folded. */
+  openLabel: string;
+  closedLabel: string;
+}
+
+/** On phones a filter panel folds away; this button unfolds it (hidden on larger screens). */
+export function FilterToggle({
+  open,
+  active,
+  controls,
+  onToggle,
+  openLabel,
+  closedLabel,
+}: FilterToggleProps) {
+  return (
+    <Button
+      hiddenFrom="sm"
+      variant="subtle"
+      size="compact-sm"
+      mb={open ? 'xs' : 0}
+      leftSection={<IconAdjustmentsHorizontal size={16} aria-hidden />}
+      rightSection={
+        active > 0 ? (
+          <Badge size="sm" circle>
+            {active}
+          </Badge>
+        ) : null
+      }
+      aria-expanded={open}
+      aria-controls={controls}
+      onClick={onToggle}
+    >
+      {open ? openLabel : closedLabel}
+    </Button>
   );
 }

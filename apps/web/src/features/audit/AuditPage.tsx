@@ -1,6 +1,5 @@
 import {
   Alert,
-  Badge,
   Button,
   Card,
   Code,
@@ -18,7 +17,6 @@ import '@mantine/dates/styles.css';
 import 'dayjs/locale/es';
 import { DateInput, DatesProvider } from '@mantine/dates';
 import {
-  IconAdjustmentsHorizontal,
   IconCalendar,
   IconFilter,
   IconFilterOff,
@@ -32,7 +30,7 @@ import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { formatDateTime, formatNumber, parseDayFirstDate } from '../../app/format';
-import { EmptyState, ErrorAlert, LoadMore, usePageTitle } from '../../app/ui';
+import { EmptyState, ErrorAlert, FilterToggle, LoadMore, usePageTitle } from '../../app/ui';
 import { useLocale } from '../../i18n';
 import { translateOr } from '../../i18n/dynamic';
 import { useAuditTrail, useVerifyAuditChain } from './api';
@@ -191,25 +189,14 @@ function FiltersForm({
       component="section"
       aria-label={t('audit.filters')}
     >
-      <Button
-        hiddenFrom="sm"
-        variant="subtle"
-        size="compact-sm"
-        mb={open ? 'xs' : 0}
-        leftSection={<IconAdjustmentsHorizontal size={16} aria-hidden />}
-        rightSection={
-          active > 0 ? (
-            <Badge size="sm" circle>
-              {active}
-            </Badge>
-          ) : null
-        }
-        aria-expanded={open}
-        aria-controls="filtros-auditoria"
-        onClick={() => setOpen((o) => !o)}
-      >
-        {open ? t('audit.hideFilters') : t('audit.showFilters')}
-      </Button>
+      <FilterToggle
+        open={open}
+        active={active}
+        controls="filtros-auditoria"
+        onToggle={() => setOpen((o) => !o)}
+        openLabel={t('audit.hideFilters')}
+        closedLabel={t('audit.showFilters')}
+      />
       {/* On phones the filters fold away until asked for. */}
       <form onSubmit={submit} noValidate id="filtros-auditoria" className="fold-on-phone" data-open={open}>
         {/* Calendars in the interface language; weeks start on Monday in Peru. */}

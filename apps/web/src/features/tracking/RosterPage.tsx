@@ -4,7 +4,6 @@ import 'dayjs/locale/es';
 import {
   Alert,
   Anchor,
-  Badge,
   Button,
   Card,
   Group,
@@ -19,7 +18,6 @@ import {
 } from '@mantine/core';
 import { DateInput, DatesProvider } from '@mantine/dates';
 import {
-  IconAdjustmentsHorizontal,
   IconAlertTriangle,
   IconCalendar,
   IconCircleCheck,
@@ -37,7 +35,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { paths } from '../../app/access';
 import { formatDate, formatDateTime, formatNumber, parseDayFirstDate, todayInPeru } from '../../app/format';
-import { EmptyState, ErrorAlert, LoadMore, usePageTitle } from '../../app/ui';
+import { EmptyState, ErrorAlert, FilterToggle, LoadMore, usePageTitle } from '../../app/ui';
 import { useLocale } from '../../i18n';
 import { useSession } from '../auth/session';
 import { personName } from '../registry/people';
@@ -184,25 +182,14 @@ function RosterFiltersPanel({
       component="section"
       aria-label={t('roster.filters')}
     >
-      <Button
-        hiddenFrom="sm"
-        variant="subtle"
-        size="compact-sm"
-        mb={open ? 'xs' : 0}
-        leftSection={<IconAdjustmentsHorizontal size={16} aria-hidden />}
-        rightSection={
-          active > 0 ? (
-            <Badge size="sm" circle>
-              {active}
-            </Badge>
-          ) : null
-        }
-        aria-expanded={open}
-        aria-controls="filtros-padron"
-        onClick={() => setOpen((o) => !o)}
-      >
-        {open ? t('roster.fewerFilters') : t('roster.moreFilters')}
-      </Button>
+      <FilterToggle
+        open={open}
+        active={active}
+        controls="filtros-padron"
+        onToggle={() => setOpen((o) => !o)}
+        openLabel={t('roster.fewerFilters')}
+        closedLabel={t('roster.moreFilters')}
+      />
       {/* On phones the filters fold away until asked for. */}
       <Stack gap="sm" id="filtros-padron" className="fold-on-phone" data-open={open}>
         <div>
