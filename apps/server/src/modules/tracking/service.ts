@@ -60,13 +60,18 @@ async function rawRows(db: Db, text: string): Promise<unknown[][]> {
   return result.rows.map((r) => Object.values(r));
 }
 
+/** The tracked persons a filter selects on asOf, without their evidence. */
+async function loadSubjectRows(db: Db, asOf: string, filter: PersonFilter): Promise<Subject[]> {
+  return (await rawRows(db, subjectsSql(asOf, filter))).map((r) => toSubject(r as never));
+}
+
 /** Subjects and their evidence known on asOf, for a few persons (single updates and pages). */
 export async function loadSubjects(
   db: Db,
   asOf: string,
   filter: PersonFilter,
 ): Promise<Array<{ subject: Subject; evidence: TrackingEvidence[] }>> {
-  const subjects = (await rawRows(db, subjectsSql(asOf, filter))).map((r) => toSubject(r as never));
+  const subjects = await loadSubjectRows(db, asOf, filter);
   if (subjects.length === 0) return [];
   const byPerson = new Map<string, TrackingEvidence[]>();
   const ids: PersonFilter = { kind: 'ids', ids: subjects.map((s) => s.personId) };
@@ -321,17 +326,14 @@ export async function getTracking(
   if (at > today) throw DomainError.field('asOf', 'The date is in the future');
   const person = await personInScope(db, actor, personId);
   if (at < person.birth_date) throw DomainError.field('asOf', 'The date is before the birth of the person');
-  const [loaded] = await loadSubjects(db, at, { kind: 'ids', ids: [personId] });
-  if (!loaded) {
+  const [subject] = await loadSubjectRows(db, at, { kind: 'ids', ids: [personId] });
+  if (!subject) {
     throw new DomainError(
       'NOT_FOUND',
       'This person is not tracked on that date: neither a child under 36 months nor a woman with an ongoing pregnancy',
     );
   }
-  const set = loadPathways();
-  const { subject, evidence } = loaded;
-  const { result } = evaluateSubject(set, subject, evidence, at);
-  const pathway = pathwayFor(set, subject.subject, at);
+  // One read of the evidence serves the evaluation and the page's lists.
   const rows = await db
     .selectFrom('evidence')
     .selectAll()
@@ -340,6 +342,24 @@ export async function getTracking(
     .orderBy('date', 'desc')
     .orderBy('recorded_at', 'desc')
     .execute();
+  const evidence = rows.map((r) =>
+    toEvidence([
+      r.person_id,
+      r.id,
+      r.kind,
+      r.date,
+      r.code,
+      r.dose,
+      r.weight_kg,
+      r.length_cm,
+      r.measured,
+      r.oedema,
+      r.hb_gdl,
+    ]),
+  );
+  const set = loadPathways();
+  const { result } = evaluateSubject(set, subject, evidence, at);
+  const pathway = pathwayFor(set, subject.subject, at);
   const growth: GrowthPoint[] = [];
   const hemoglobin: HemoglobinPoint[] = [];
   for (const r of [...rows].reverse()) {
