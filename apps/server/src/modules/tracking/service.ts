@@ -36,7 +36,7 @@ import {
 import { type Kysely, type SelectQueryBuilder, type SqlBool, sql, type Transaction } from 'kysely';
 import type { Actor } from '../access/actor';
 import { assertCan } from '../access/permissions';
-import { householdInScope, statusInScope } from '../access/scope';
+import { codeRange, householdInScope, statusInScope } from '../access/scope';
 import { recordAudit } from '../audit/service';
 import { loadPathways, type PathwaySet, pathwayFor } from './pathways';
 import {
@@ -500,14 +500,10 @@ function territoryCondition(code: string, alias: 'h' | 's') {
   const district = sql.ref(`${alias}.territory_code`);
   if (code.length > 6) return sql<SqlBool>`${sql.ref(`${alias}.village_code`)} = ${code}`;
   if (code.length === 6) return sql<SqlBool>`${district} = ${code}`;
-  return sql<SqlBool>`(${district} >= ${code} AND ${district} < ${nextPrefix(code)})`;
-}
-
-function nextPrefix(code: string): string {
-  let end = code;
-  while (end.length > 0 && end.endsWith('9')) end = end.slice(0, -1);
-  if (end.length === 0) return '\uffff';
-  return end.slice(0, -1) + String(Number(end.at(-1)) + 1);
+  const range = codeRange(code);
+  return range.end === null
+    ? sql<SqlBool>`${district} >= ${range.start}`
+    : sql<SqlBool>`(${district} >= ${range.start} AND ${district} < ${range.end})`;
 }
 
 function encodeCursor(urgency: number, personId: string): string {
