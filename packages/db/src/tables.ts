@@ -251,6 +251,13 @@ export interface EvidenceTable {
   recorded_at: Timestamp;
 }
 
+/** Migration 0003: the evaluation fields of a person's evidence in one value (see the migration). */
+export interface EvidenceDigestTable {
+  person_id: string;
+  records: string;
+  changed_at: Timestamp;
+}
+
 export interface TrackingStatusTable {
   person_id: string;
   subject: 'child' | 'pregnancy';
@@ -296,6 +303,7 @@ export interface DB {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   evidence: EvidenceTable;
+  evidence_digest: EvidenceDigestTable;
   tracking_status: TrackingStatusTable;
   tracking_run: TrackingRunTable;
   schema_migration: SchemaMigrationTable;

@@ -1,3 +1,4 @@
+export { epochDay, formatEpochDay } from './calendar';
 export { type CompiledPathway, compilePathway } from './compile';
 export {
   ADOLESCENT_BELOW_YEARS,

@@ -17,6 +17,7 @@ import { EVIDENCE_CODES, type EvidenceKind, parsePathway } from '@tejido/schemas
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../demo-accounts';
+import { evidenceDigestSuspended } from '../tracking/digest';
 import { DemoError, type DemoSummary, loadDemo } from './generate';
 
 const AS_OF = '2025-06-15';
@@ -707,6 +708,19 @@ describe(`demo population on ${testEngine}`, () => {
           WHERE v.level = 'village' AND v.amazon <> d.amazon`,
       );
       expect(mixed?.n).toBe(0);
+    });
+
+    it('builds the evidence digest of every person once loaded, and keeps it from then on', async () => {
+      const [mismatched] = await rows(
+        a,
+        sql<{ n: number; persons: number }>`
+          SELECT count(*) FILTER (WHERE e.n IS DISTINCT FROM d.n)::int AS n, count(*)::int AS persons
+            FROM (SELECT person_id, count(*)::int AS n FROM evidence GROUP BY person_id) e
+            FULL JOIN (SELECT person_id, cardinality(string_to_array(records, ';')) AS n FROM evidence_digest) d
+            USING (person_id)`,
+      );
+      expect(mismatched).toEqual({ n: 0, persons: data.byPerson.size });
+      expect(await evidenceDigestSuspended(a)).toBe(false);
     });
 
     it('records evidence for the children under 36 months and the ongoing pregnancies, and only them', async () => {

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { connect } from '@tejido/db';
 import { loadPathways } from './pathways';
-import { processRange, type Range, RECOMPUTE_SETTINGS } from './recompute';
+import { processRange, type Range, RECOMPUTE_SETTINGS } from './recompute-range';
 
 const { databaseUrl, asOf, pathwaysDir } = workerData as {
   databaseUrl: string;

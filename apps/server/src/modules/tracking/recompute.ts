@@ -1,28 +1,20 @@
 /**
  * Full recompute of every tracked person's status as of a date (`tejido recompute`): for a new
- * day, a new pathway version or new traffic-light rules. Persons are read in ranges of ids,
- * evaluated and written with COPY into a fresh table that replaces tracking_status in one short
- * transaction, so rosters keep answering from the previous statuses until the new ones are all
- * there. On a PostgreSQL server the ranges are shared among worker threads, each with its own
+ * day, a new pathway version or new traffic-light rules. Persons are read in ranges of ids, each
+ * with their evidence digest (one row a person, see digest.ts), evaluated and written with COPY
+ * into a fresh table that replaces tracking_status in one short transaction, so rosters keep
+ * answering from the previous statuses until the new ones are all there. On a PostgreSQL server the ranges are shared among worker threads, each with its own
  * connection; the embedded database has one connection and works through them in-process.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { TrackingEvidence } from '@tejido/core';
 import type { Database } from '@tejido/db';
 import { sql } from 'kysely';
+import { evidenceDigestSuspended, rebuildEvidenceDigest } from './digest';
 import { loadPathways, type PathwaySet } from './pathways';
+import { NEXT, processRange, type Range, type RangeResult } from './recompute-range';
+import { workerScript } from './recompute-worker-bundle';
 import { refreshStatuses } from './service';
-import {
-  evaluateSubject,
-  evidenceSql,
-  STATUS_COLUMNS,
-  statusCsv,
-  statusValues,
-  subjectsSql,
-  toEvidence,
-  toSubject,
-} from './subjects';
 
 export interface RecomputeOptions {
   asOf: string;
@@ -45,32 +37,8 @@ export interface RecomputeSummary {
   seconds: number;
 }
 
-export interface Range {
-  from: string;
-  to: string;
-}
-
-export interface RangeResult {
-  persons: number;
-  red: number;
-  amber: number;
-  green: number;
-}
-
 export class RecomputeBusyError extends Error {}
 
-/** Session settings of the recompute workers' connections (see recompute-worker.ts). */
-export const RECOMPUTE_SETTINGS = {
-  jit: 'off',
-  max_parallel_workers_per_gather: '0',
-  work_mem: '64MB',
-  // A range joins a few thousand persons to their households and territories: index lookups. On
-  // a national registry the planner would rather hash the whole household table for every range.
-  enable_hashjoin: 'off',
-  enable_mergejoin: 'off',
-} as const;
-
-const NEXT = 'tracking_status_next';
 /** The indexes of tracking_status, as migration 0002 creates them. */
 export const STATUS_INDEXES: ReadonlyArray<readonly [name: string, definition: string]> = [
   ['tracking_status_territory_idx', '(territory_code, urgency DESC, person_id)'],
@@ -78,117 +46,10 @@ export const STATUS_INDEXES: ReadonlyArray<readonly [name: string, definition: s
   ['tracking_status_field_worker_idx', '(field_worker_id, urgency DESC, person_id)'],
   ['tracking_status_household_idx', '(household_id)'],
 ];
+/** How far before its start a recompute looks for changes to apply again (see catchUp). */
+const CATCH_UP_MARGIN_MS = 60_000;
 /** Any number, the same for every Tejido: only one recompute runs on a database at a time. */
 const LOCK_KEY = 7_263_101;
-
-/** Split a COPY CSV line; the values of these queries never hold a quote but reasons might. */
-export function splitCsvLine(line: string): string[] {
-  if (!line.includes('"')) return line.split(',');
-  const out: string[] = [];
-  let i = 0;
-  while (i <= line.length) {
-    if (line[i] === '"') {
-      let value = '';
-      i++;
-      for (;;) {
-        const q = line.indexOf('"', i);
-        if (q < 0) throw new Error('unterminated quoted CSV field');
-        value += line.slice(i, q);
-        if (line[q + 1] === '"') {
-          value += '"';
-          i = q + 2;
-        } else {
-          i = q + 1;
-          break;
-        }
-      }
-      out.push(value);
-      i++; // the comma
-    } else {
-      const c = line.indexOf(',', i);
-      const end = c < 0 ? line.length : c;
-      out.push(line.slice(i, end));
-      i = end + 1;
-    }
-  }
-  return out;
-}
-
-function csvLines(text: string): string[] {
-  const lines = text.split('\n');
-  lines.shift(); // header
-  if (lines.at(-1) === '') lines.pop();
-  return lines;
-}
-
-/** Read, evaluate and write one range of persons into the next status table. */
-export async function processRange(
-  database: Database,
-  set: PathwaySet,
-  asOf: string,
-  range: Range,
-): Promise<RangeResult> {
-  const filter = { kind: 'range', from: range.from, to: range.to } as const;
-  const [subjectsText, evidenceText] = [
-    await database.copyOut(subjectsSql(asOf, filter)),
-    await database.copyOut(evidenceSql(asOf, filter, false)),
-  ];
-  const subjects = csvLines(subjectsText).map((l) => toSubject(splitCsvLine(l)));
-  const result: RangeResult = { persons: subjects.length, red: 0, amber: 0, green: 0 };
-  const out: string[] = [];
-  // Both are ordered by person id (lower-case hex sorts as the uuids do): walk them together,
-  // reading each evidence line in place.
-  const text = evidenceText;
-  let at = text.indexOf('\n') + 1; // after the header
-  for (const s of subjects) {
-    const evidence: TrackingEvidence[] = [];
-    while (at < text.length) {
-      const cmp = comparePerson(text, at, s.personId);
-      if (cmp > 0) break;
-      const end = text.indexOf('\n', at);
-      const lineEnd = end < 0 ? text.length : end;
-      if (cmp === 0) evidence.push(parseEvidenceLine(text, at, lineEnd));
-      at = lineEnd + 1;
-    }
-    const { result: r, pathway } = evaluateSubject(set, s, evidence, asOf, true);
-    result[r.light]++;
-    out.push(statusCsv(statusValues(s, r, pathway)));
-  }
-  if (out.length > 0) await database.copyIn(NEXT, STATUS_COLUMNS, chunks(out, 2000));
-  return result;
-}
-
-/** Compare the person id at the start of a line with `personId`, without copying it. */
-function comparePerson(text: string, at: number, personId: string): number {
-  for (let i = 0; i < 36; i++) {
-    const d = text.charCodeAt(at + i) - personId.charCodeAt(i);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-const EVIDENCE_FIELDS = 11;
-
-/**
- * One line of the id-less evidence COPY (person_id, empty id, kind, date, code, dose, weight_kg,
- * length_cm, measured, oedema, hb_gdl), read in place: no field holds a comma or a quote.
- */
-export function parseEvidenceLine(text: string, start: number, end: number): TrackingEvidence {
-  const fields: Array<string | null> = new Array(EVIDENCE_FIELDS);
-  fields[0] = null; // the person, already matched
-  let from = start + 37;
-  for (let f = 1; f < EVIDENCE_FIELDS; f++) {
-    let to = text.indexOf(',', from);
-    if (to < 0 || to > end) to = end;
-    fields[f] = to > from ? text.slice(from, to) : null;
-    from = to + 1;
-  }
-  return toEvidence(fields);
-}
-
-function* chunks(lines: string[], size: number): Generator<string> {
-  for (let i = 0; i < lines.length; i += size) yield lines.slice(i, i + size).join('');
-}
 
 /**
  * Ranges of person ids holding about `size` registry persons each, covering every person. The
@@ -236,7 +97,6 @@ function successor(id: string): string {
  */
 export async function recompute(database: Database, options: RecomputeOptions): Promise<RecomputeSummary> {
   const started = performance.now();
-  const startedAt = new Date();
   const set = loadPathways(options.pathwaysDir);
   const { asOf } = options;
   const db = database.db;
@@ -254,6 +114,11 @@ export async function recompute(database: Database, options: RecomputeOptions): 
 
   async function work(): Promise<RecomputeSummary> {
     try {
+      // A bulk load that stopped halfway leaves the digest suspended: make it whole first.
+      if (await evidenceDigestSuspended(database)) await rebuildEvidenceDigest(database);
+      // Changes from here on are applied again after the swap; the margin covers a transaction
+      // that began before and committed after this recompute read its persons.
+      const since = new Date(Date.now() - CATCH_UP_MARGIN_MS);
       await sql.raw(`DROP TABLE IF EXISTS ${NEXT}`).execute(db);
       await sql
         .raw(`CREATE TABLE ${NEXT} (LIKE tracking_status INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`)
@@ -308,7 +173,7 @@ export async function recompute(database: Database, options: RecomputeOptions): 
           )
           .execute();
       });
-      await catchUp(database, startedAt, asOf, set);
+      await catchUp(database, since, asOf, set);
       return {
         asOf,
         persons: total.persons,
@@ -334,10 +199,10 @@ async function catchUp(database: Database, since: Date, asOf: string, set: Pathw
     .union(db.selectFrom('pregnancy').select('household_id as id').where('updated_at', '>=', since))
     .union(
       db
-        .selectFrom('evidence')
-        .innerJoin('person', 'person.id', 'evidence.person_id')
+        .selectFrom('evidence_digest')
+        .innerJoin('person', 'person.id', 'evidence_digest.person_id')
         .select('person.household_id as id')
-        .where('evidence.recorded_at', '>=', since),
+        .where('evidence_digest.changed_at', '>=', since),
     )
     .execute();
   if (households.length === 0) return;
@@ -345,13 +210,6 @@ async function catchUp(database: Database, since: Date, asOf: string, set: Pathw
     await refreshStatuses(trx, { kind: 'households', ids: households.map((h) => h.id) }, asOf, set);
   });
 }
-
-const WORKER_ENTRY = new URL('./recompute-worker.ts', import.meta.url).href;
-/** Workers run the TypeScript sources as the main thread does: register tsx, then import the entry. */
-const WORKER_BOOT = `
-const { workerData } = require('node:worker_threads');
-import('tsx/esm/api').then((tsx) => { tsx.register(); return import(workerData.entry); });
-`;
 
 async function runInWorkers(
   count: number,
@@ -384,22 +242,18 @@ async function runInWorkers(
         code === 0 ? resolve() : reject(new Error(`recompute worker exited ${code}`)),
       );
     });
+  const script = await workerScript();
   const workers = Array.from(
     { length: count },
     () =>
-      new Worker(WORKER_BOOT, {
-        eval: true,
-        workerData: {
-          databaseUrl: options.databaseUrl,
-          asOf: options.asOf,
-          pathwaysDir,
-          entry: WORKER_ENTRY,
-        },
+      new Worker(script.url, {
+        workerData: { databaseUrl: options.databaseUrl, asOf: options.asOf, pathwaysDir },
       }),
   );
   try {
     await Promise.all(workers.map(run));
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
+    script.remove();
   }
 }

@@ -1,7 +1,13 @@
 import { addDays, ageInMonths } from '@tejido/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { birthDatesForMonths, latestBirthDateWithMonths, statusCsv, toEvidence } from './subjects';
+import {
+  birthDatesForMonths,
+  digestEvidence,
+  latestBirthDateWithMonths,
+  statusCsv,
+  toEvidence,
+} from './subjects';
 
 const day = fc.integer({ min: 0, max: 365 * 30 }).map((n) => addDays('2000-01-01', n));
 
@@ -61,6 +67,40 @@ describe('rows read by COPY and by queries', () => {
       '',
     ]);
     expect(measured.values).toEqual({ weightKg: 9.1, lengthCm: 72.5, measured: 'lying', oedema: false });
+  });
+  it("reads a person's evidence digest into the records the evaluation takes", () => {
+    expect(digestEvidence(null)).toEqual([]);
+    expect(digestEvidence('')).toEqual([]);
+    expect(
+      digestEvidence(
+        'hemoglobin|20090|||||||10.5;vaccine_dose|20120|PENTA|2|||||;growth_checkup|20151|||9.1|72.5|lying|f|',
+      ),
+    ).toEqual([
+      { id: '', kind: 'hemoglobin', date: '2025-01-02', values: { hbGdl: 10.5 } },
+      { id: '', kind: 'vaccine_dose', date: '2025-02-01', code: 'PENTA', dose: 2 },
+      {
+        id: '',
+        kind: 'growth_checkup',
+        date: '2025-03-04',
+        values: { weightKg: 9.1, lengthCm: 72.5, measured: 'lying', oedema: false },
+      },
+    ]);
+  });
+  it("reads the digest's numbers exactly as parsing their text does", () => {
+    const read = (text: string) => digestEvidence(`measurement|20000|||${text}||||`)[0]?.values?.weightKg;
+    fc.assert(
+      fc.property(fc.double({ min: 0.001, max: 1000, noNaN: true }), (x) => {
+        expect(read(String(x))).toBe(x);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{1,18}(\.\d{1,18})?$/), (text) => {
+        expect(read(text)).toBe(Number(text));
+      }),
+    );
+    for (const text of ['1e-05', '0.1', '60', '3.0000000000000004', '9007199254740993.5']) {
+      expect(read(text)).toBe(Number(text));
+    }
   });
   it('writes a status line COPY accepts: arrays unquoted, reasons JSON quoted', () => {
     const line = statusCsv({

@@ -7,6 +7,7 @@ import {
   addDays,
   ageInMonths,
   evaluatePathway,
+  formatEpochDay,
   type TrackedPerson,
   type TrackingEvidence,
 } from '@tejido/core';
@@ -57,16 +58,21 @@ export const CHILD_MONTHS = 36;
 /**
  * The tracked persons as of a date: children under 36 months and women with an ongoing
  * pregnancy (the latest one, if the registry has two), with what the evaluation needs and the
- * household columns rosters filter on. Columns in the order of SubjectRow.
+ * household columns rosters filter on. Columns in the order of SubjectRow; with `digest`, the
+ * person's evidence digest (migration 0003) follows as a 16th column.
  */
-export function subjectsSql(asOf: string, filter: PersonFilter): string {
+export function subjectsSql(asOf: string, filter: PersonFilter, options: { digest?: boolean } = {}): string {
   const at = dateLiteral(asOf);
+  // A full recompute reads each person's evidence digest with the person: one row, not thirty.
+  const digest = options.digest
+    ? ', (SELECT records FROM evidence_digest WHERE person_id = p.id) AS evidence'
+    : '';
   return `
     SELECT p.id AS person_id, 'child' AS subject, NULL::uuid AS pregnancy_id, p.household_id,
            h.territory_code, h.village_code, h.health_facility_id, h.field_worker_id,
            p.birth_date AS anchor_date, p.birth_date, p.sex, p.document_number IS NOT NULL AS has_document,
            coalesce(v.altitude_m, d.altitude_m, 0) AS altitude_m, coalesce(v.amazon, d.amazon) AS amazon,
-           NULL::integer AS mother_age_years
+           NULL::integer AS mother_age_years${digest}
       FROM person p
       JOIN household h ON h.id = p.household_id
       JOIN territory d ON d.code = h.territory_code
@@ -81,7 +87,7 @@ export function subjectsSql(asOf: string, filter: PersonFilter): string {
              coalesce(g.last_menstrual_period, g.estimated_delivery_date - 280), p.birth_date, p.sex,
              p.document_number IS NOT NULL,
              coalesce(v.altitude_m, d.altitude_m, 0), coalesce(v.amazon, d.amazon),
-             extract(year FROM age(${at}, p.birth_date))::integer
+             extract(year FROM age(${at}, p.birth_date))::integer${digest}
         FROM pregnancy g
         JOIN person p ON p.id = g.person_id
         JOIN household h ON h.id = p.household_id
@@ -96,13 +102,10 @@ export function subjectsSql(asOf: string, filter: PersonFilter): string {
     ORDER BY 1`;
 }
 
-/**
- * The evidence of the persons a filter selects, known on asOf, by person and date. Without ids
- * (a recompute, which stores no evidence ids) each row is a third shorter to produce and read.
- */
-export function evidenceSql(asOf: string, filter: PersonFilter, withIds = true): string {
+/** The evidence of the persons a filter selects, known on asOf, by person and date. */
+export function evidenceSql(asOf: string, filter: PersonFilter): string {
   return `
-    SELECT e.person_id, ${withIds ? 'e.id' : 'NULL'}, e.kind, e.date, e.code, e.dose, e.weight_kg, e.length_cm, e.measured, e.oedema, e.hb_gdl
+    SELECT e.person_id, e.id, e.kind, e.date, e.code, e.dose, e.weight_kg, e.length_cm, e.measured, e.oedema, e.hb_gdl
       FROM evidence e
      WHERE e.date <= ${dateLiteral(asOf)} AND ${filterSql('e.person_id', filter, `(SELECT household_id FROM person WHERE id = e.person_id)`)}
      ORDER BY e.person_id, e.date`;
@@ -155,14 +158,141 @@ export function toSubject(r: readonly Cell[]): Subject {
 
 /** The evidence row of evidenceSql (without its person_id) as the evaluation reads it. */
 export function toEvidence(r: readonly Cell[]): TrackingEvidence {
-  const code = str(r[4]);
-  const dose = num(r[5]);
-  const weightKg = num(r[6]);
-  const lengthCm = num(r[7]);
-  const measured = str(r[8]);
-  const oedema = r[9] === null || r[9] === undefined || r[9] === '' ? undefined : bool(r[9]);
-  const hbGdl = num(r[10]);
-  const e: TrackingEvidence = { id: str(r[1]) ?? '', kind: String(r[2]) as EvidenceKind, date: String(r[3]) };
+  return evidenceOf(str(r[1]) ?? '', r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]);
+}
+
+const PIPE = 124;
+
+/** An evidence kind from its name's length and first letter (the pairs are unique). */
+function kindAt(records: string, at: number, length: number): EvidenceKind {
+  const first = records.charCodeAt(at);
+  switch (length) {
+    case 10:
+      if (first === 104) return 'hemoglobin';
+      if (first === 115) return 'supplement';
+      break;
+    case 11:
+      return 'measurement';
+    case 12:
+      return 'vaccine_dose';
+    case 13:
+      return 'prenatal_test';
+    case 14:
+      if (first === 103) return 'growth_checkup';
+      if (first === 112) return 'prenatal_visit';
+      break;
+    case 15:
+      return 'document_issued';
+    case 19:
+      return 'prenatal_supplement';
+    case 20:
+      return 'insurance_affiliated';
+  }
+  throw new RangeError(`unknown evidence kind in digest: ${records.slice(at, at + length)}`);
+}
+
+/**
+ * The number written in records[from, to), undefined when empty. PostgreSQL writes these values
+ * as short decimals ("9.1", "72.45"): read as an integer over a power of ten, which rounds exactly
+ * as parsing the text does while both fit a double exactly; anything else goes through Number.
+ */
+function decimalAt(records: string, from: number, to: number): number | undefined {
+  if (to === from) return undefined;
+  let mantissa = 0;
+  let decimals = -1;
+  for (let i = from; i < to; i++) {
+    const c = records.charCodeAt(i);
+    if (c === 46 && decimals < 0) decimals = 0;
+    else if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + c - 48;
+      if (decimals >= 0) decimals++;
+    } else return Number(records.slice(from, to));
+  }
+  if (decimals <= 0) return mantissa;
+  return mantissa <= 2 ** 53 && decimals < POWERS_OF_TEN.length
+    ? mantissa / POWERS_OF_TEN[decimals]!
+    : Number(records.slice(from, to));
+}
+
+/** 10^0 … 10^22, every one exact in a double. */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * The evidence of a person's digest (evidence_digest.records: records separated by ';', fields
+ * kind|day|code|dose|weight_kg|length_cm|measured|oedema|hb_gdl, day since 1970-01-01), without
+ * ids. A recompute reads some thirty of these a person: it scans the text in place, and every
+ * record gets the same object shape, which keeps the evaluation's property reads monomorphic.
+ */
+export function digestEvidence(records: string | null | undefined): TrackingEvidence[] {
+  const out: TrackingEvidence[] = [];
+  if (!records) return out;
+  const n = records.length;
+  let at = 0;
+  while (at < n) {
+    let end = records.indexOf(';', at);
+    if (end < 0) end = n;
+    const kindEnd = records.indexOf('|', at);
+    const kind = kindAt(records, at, kindEnd - at);
+    let i = kindEnd + 1;
+    let day = 0;
+    let sign = 1;
+    if (records.charCodeAt(i) === 45) {
+      sign = -1;
+      i++;
+    }
+    for (let c = records.charCodeAt(i); c !== PIPE; c = records.charCodeAt(++i)) day = day * 10 + c - 48;
+    const codeEnd = records.indexOf('|', ++i);
+    const code = codeEnd > i ? records.slice(i, codeEnd) : undefined;
+    i = codeEnd + 1;
+    let dose: number | undefined;
+    for (let c = records.charCodeAt(i); c !== PIPE; c = records.charCodeAt(++i))
+      dose = (dose ?? 0) * 10 + c - 48;
+    i++;
+    // The five measured values: nothing to read when all are empty ("||||").
+    let values: TrackingEvidence['values'];
+    if (end - i !== 4) {
+      const weightEnd = records.indexOf('|', i);
+      const lengthEnd = records.indexOf('|', weightEnd + 1);
+      const measuredEnd = records.indexOf('|', lengthEnd + 1);
+      const oedemaEnd = records.indexOf('|', measuredEnd + 1);
+      const measured = records.charCodeAt(lengthEnd + 1);
+      const oedema = records.charCodeAt(measuredEnd + 1);
+      values = {
+        weightKg: decimalAt(records, i, weightEnd),
+        lengthCm: decimalAt(records, weightEnd + 1, lengthEnd),
+        // 'lying' or 'standing', the only values the column allows.
+        measured: measured === 108 ? 'lying' : measured === 115 ? 'standing' : undefined,
+        oedema: oedema === PIPE ? undefined : oedema === 116,
+        hbGdl: decimalAt(records, oedemaEnd + 1, end),
+      };
+    }
+    out.push({ id: '', kind, date: formatEpochDay(sign * day), code, dose, values });
+    at = end + 1;
+  }
+  return out;
+}
+
+function evidenceOf(
+  id: string,
+  kind: Cell,
+  date: Cell,
+  codeCell: Cell,
+  doseCell: Cell,
+  weightCell: Cell,
+  lengthCell: Cell,
+  measuredCell: Cell,
+  oedemaCell: Cell,
+  hbCell: Cell,
+): TrackingEvidence {
+  const code = str(codeCell);
+  const dose = num(doseCell);
+  const weightKg = num(weightCell);
+  const lengthCm = num(lengthCell);
+  const measured = str(measuredCell);
+  const oedema =
+    oedemaCell === null || oedemaCell === undefined || oedemaCell === '' ? undefined : bool(oedemaCell);
+  const hbGdl = num(hbCell);
+  const e: TrackingEvidence = { id, kind: String(kind) as EvidenceKind, date: String(date) };
   if (code !== null) e.code = code;
   if (dose !== null) e.dose = dose;
   if (weightKg !== null || lengthCm !== null || hbGdl !== null || oedema !== undefined) {

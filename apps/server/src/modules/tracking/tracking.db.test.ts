@@ -1,10 +1,13 @@
 import { addDays, todayInPeru, uuidv7 } from '@tejido/core';
+import type { EvidenceTable } from '@tejido/db';
 import { testEngine } from '@tejido/db/testing';
 import { strFromU8, unzipSync } from 'fflate';
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture, type FixtureUser } from '../../testing/fixture';
+import { evidenceDigestSuspended, suspendEvidenceDigest } from './digest';
 import { recompute } from './recompute';
+import { digestEvidence, toEvidence } from './subjects';
 
 type H = 'hA1' | 'hA2' | 'hB' | 'hC';
 
@@ -351,6 +354,36 @@ describe(`nominal tracking on ${testEngine}`, () => {
       expect(run).toMatchObject({ asOf: today, persons: again.length });
     });
 
+    it('keeps evidence recorded while it runs', async () => {
+      const risks = async () =>
+        (
+          await f.database.db
+            .selectFrom('tracking_status')
+            .select('risks')
+            .where('person_id', '=', tracked.hB)
+            .executeTakeFirstOrThrow()
+        ).risks;
+      expect(await risks()).not.toContain('anemia');
+      let recorded: ReturnType<typeof as> | undefined;
+      await recompute(f.database, {
+        asOf: today,
+        rangeSize: 3,
+        ...(f.database.engine === 'postgres' ? { databaseUrl: f.database.location, workers: 2 } : {}),
+        // Every person has been read and evaluated; the new statuses are not in place yet.
+        onProgress: (done, total) => {
+          if (done === total) {
+            recorded = as('worker2', 'POST', `/api/v1/persons/${tracked.hB}/evidence`, {
+              kind: 'hemoglobin',
+              date: today,
+              values: { hbGdl: 7.6 },
+            });
+          }
+        },
+      });
+      expect((await recorded)?.statusCode).toBe(201);
+      expect(await risks()).toContain('anemia');
+    });
+
     it('judges a past date by the evidence known then', async () => {
       const past = addDays(today, -30);
       const page = (await as('admin', 'GET', `/api/v1/persons/${tracked.hA1}/tracking?asOf=${past}`)).json();
@@ -397,6 +430,108 @@ describe(`nominal tracking on ${testEngine}`, () => {
     it('drops a person who is no longer tracked', async () => {
       const res = await as('admin', 'GET', `/api/v1/persons/${f.ids.persons.headA1}/tracking`);
       expect(res.statusCode).toBe(404);
+    });
+  });
+
+  describe('evidence digest', () => {
+    /** Each person's digest and evidence, as sorted lists of the evaluation's records. */
+    const both = async () => {
+      const digests = await f.database.db.selectFrom('evidence_digest').selectAll().execute();
+      const rows = await sql<Record<string, unknown>>`
+        SELECT person_id, '' AS id, kind, date, code, dose, weight_kg, length_cm, measured, oedema, hb_gdl
+          FROM evidence`.execute(f.database.db);
+      const key = (e: object) => JSON.stringify(e);
+      const fromDigest = new Map(
+        digests.map((d) => [d.person_id, digestEvidence(d.records).map(key).sort()]),
+      );
+      const fromRows = new Map<string, string[]>();
+      for (const r of rows.rows) {
+        const list = fromRows.get(String(r.person_id)) ?? [];
+        list.push(key(toEvidence(Object.values(r) as Parameters<typeof toEvidence>[0])));
+        fromRows.set(String(r.person_id), list);
+      }
+      for (const list of fromRows.values()) list.sort();
+      return { fromDigest, fromRows };
+    };
+    const evidenceRow = (
+      personId: string,
+      extra: Omit<Insertable<EvidenceTable>, 'id' | 'person_id' | 'date' | 'source'>,
+    ) => ({
+      id: uuidv7(),
+      person_id: personId,
+      date: addDays(today, -3),
+      source: 'manual' as const,
+      ...extra,
+    });
+
+    it('holds every evidence record of each person, as recorded through the API', async () => {
+      const { fromDigest, fromRows } = await both();
+      expect(fromRows.size).toBeGreaterThan(0);
+      expect(fromDigest).toEqual(fromRows);
+    });
+
+    it('appends the records of one statement for several persons, values intact', async () => {
+      await f.database.db
+        .insertInto('evidence')
+        .values([
+          evidenceRow(tracked.hB, {
+            kind: 'measurement',
+            weight_kg: 7.123456789,
+            length_cm: 66.05,
+            measured: 'lying',
+            oedema: true,
+          }),
+          evidenceRow(tracked.hB, { kind: 'vaccine_dose', code: 'PENTA', dose: 2 }),
+          evidenceRow(tracked.hC, { kind: 'hemoglobin', hb_gdl: 10.1 }),
+        ])
+        .execute();
+      const { fromDigest, fromRows } = await both();
+      expect(fromDigest).toEqual(fromRows);
+      const hB = digestEvidence(
+        (
+          await f.database.db
+            .selectFrom('evidence_digest')
+            .select('records')
+            .where('person_id', '=', tracked.hB)
+            .executeTakeFirstOrThrow()
+        ).records,
+      );
+      expect(hB).toContainEqual({
+        id: '',
+        kind: 'measurement',
+        date: addDays(today, -3),
+        values: { weightKg: 7.123456789, lengthCm: 66.05, measured: 'lying', oedema: true },
+      });
+    });
+
+    it('refuses a code that could be mistaken for a separator', async () => {
+      await expect(
+        f.database.db
+          .insertInto('evidence')
+          .values(evidenceRow(tracked.hB, { kind: 'vaccine_dose', code: 'BCG|1', dose: 1 }))
+          .execute(),
+      ).rejects.toThrow(/evidence_code_chars/);
+    });
+
+    it('is rebuilt by a recompute after a bulk load that stopped with it suspended', async () => {
+      await suspendEvidenceDigest(f.database);
+      await f.database.db
+        .insertInto('evidence')
+        .values(evidenceRow(tracked.hA2, { kind: 'hemoglobin', hb_gdl: 9.4 }))
+        .execute();
+      expect(await evidenceDigestSuspended(f.database)).toBe(true);
+      expect((await both()).fromDigest).not.toEqual((await both()).fromRows);
+      await recompute(f.database, { asOf: today });
+      expect(await evidenceDigestSuspended(f.database)).toBe(false);
+      const { fromDigest, fromRows } = await both();
+      expect(fromDigest).toEqual(fromRows);
+      // The recomputed status reads the new hemoglobin: anemia.
+      const status = await f.database.db
+        .selectFrom('tracking_status')
+        .select('risks')
+        .where('person_id', '=', tracked.hA2)
+        .executeTakeFirstOrThrow();
+      expect(status.risks).toContain('anemia');
     });
   });
 

@@ -1,0 +1,116 @@
+/**
+ * One range of a full recompute (recompute.ts): its persons with their evidence digests read in
+ * one COPY, evaluated, and their statuses written with COPY into the next status table. Run by
+ * the recompute itself on the embedded database and by its worker threads on a server, which
+ * load this module and what it imports, nothing more.
+ */
+import type { Database } from '@tejido/db';
+import type { PathwaySet } from './pathways';
+import {
+  digestEvidence,
+  evaluateSubject,
+  STATUS_COLUMNS,
+  statusCsv,
+  statusValues,
+  subjectsSql,
+  toSubject,
+} from './subjects';
+
+/** The table a recompute fills before it replaces tracking_status. */
+export const NEXT = 'tracking_status_next';
+
+export interface Range {
+  from: string;
+  to: string;
+}
+
+export interface RangeResult {
+  persons: number;
+  red: number;
+  amber: number;
+  green: number;
+}
+
+/** Session settings of the recompute workers' connections (see recompute-worker.ts). */
+export const RECOMPUTE_SETTINGS = {
+  jit: 'off',
+  max_parallel_workers_per_gather: '0',
+  work_mem: '64MB',
+  // A range joins a few thousand persons to their households and territories: index lookups. On
+  // a national registry the planner would rather hash the whole household table for every range.
+  enable_hashjoin: 'off',
+  enable_mergejoin: 'off',
+} as const;
+
+/** Split a COPY CSV line; the values of these queries never hold a quote but reasons might. */
+export function splitCsvLine(line: string): string[] {
+  if (!line.includes('"')) return line.split(',');
+  const out: string[] = [];
+  let i = 0;
+  while (i <= line.length) {
+    if (line[i] === '"') {
+      let value = '';
+      i++;
+      for (;;) {
+        const q = line.indexOf('"', i);
+        if (q < 0) throw new Error('unterminated quoted CSV field');
+        value += line.slice(i, q);
+        if (line[q + 1] === '"') {
+          value += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      out.push(value);
+      i++; // the comma
+    } else {
+      const c = line.indexOf(',', i);
+      const end = c < 0 ? line.length : c;
+      out.push(line.slice(i, end));
+      i = end + 1;
+    }
+  }
+  return out;
+}
+
+function csvLines(text: string): string[] {
+  const lines = text.split('\n');
+  lines.shift(); // header
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+/**
+ * Read, evaluate and write one range of persons into the next status table. Each person comes
+ * with their evidence digest (migration 0003) in one COPY row.
+ */
+export async function processRange(
+  database: Database,
+  set: PathwaySet,
+  asOf: string,
+  range: Range,
+): Promise<RangeResult> {
+  const filter = { kind: 'range', from: range.from, to: range.to } as const;
+  const text = await database.copyOut(subjectsSql(asOf, filter, { digest: true }));
+  const result: RangeResult = { persons: 0, red: 0, amber: 0, green: 0 };
+  const out: string[] = [];
+  for (const line of csvLines(text)) {
+    const cells = splitCsvLine(line);
+    const s = toSubject(cells);
+    const { result: r, pathway } = evaluateSubject(set, s, digestEvidence(cells[DIGEST_COLUMN]), asOf, true);
+    result.persons++;
+    result[r.light]++;
+    out.push(statusCsv(statusValues(s, r, pathway)));
+  }
+  if (out.length > 0) await database.copyIn(NEXT, STATUS_COLUMNS, chunks(out, 2000));
+  return result;
+}
+
+/** Where subjectsSql puts the digest: after the 15 subject columns. */
+const DIGEST_COLUMN = 15;
+
+function* chunks(lines: string[], size: number): Generator<string> {
+  for (let i = 0; i < lines.length; i += size) yield lines.slice(i, i + size).join('');
+}
