@@ -129,6 +129,7 @@ async function connectPostgres(
     location: safeUrl,
     async copyIn(table, columns, csv) {
       const client = await pool.connect();
+      let failure: unknown;
       try {
         const stream = client.query(
           copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`),
@@ -141,10 +142,18 @@ async function connectPostgres(
               if (!stream.write(chunk)) await new Promise((r) => stream.once('drain', r));
             }
             stream.end();
-          })().catch(reject);
+          })().catch((error: unknown) => {
+            // The rows' source failed: abort the COPY (the server rolls it back) and report it.
+            stream.destroy(error instanceof Error ? error : new Error(String(error)));
+            reject(error);
+          });
         });
+      } catch (error) {
+        failure = error;
+        throw error;
       } finally {
-        client.release();
+        // A connection whose COPY failed halfway is closed rather than handed to the next user.
+        client.release(failure !== undefined);
       }
     },
     async copyOut(query) {

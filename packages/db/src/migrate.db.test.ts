@@ -74,4 +74,22 @@ describe(`migrations on ${testEngine}`, () => {
     );
     expect(out).toBe('code,name_es\nT1,"Uno, con coma"\nT2,Dos\n');
   });
+
+  it('writes nothing from a COPY whose rows fail halfway, and stays usable', async () => {
+    function* failing(): Generator<string> {
+      yield 'T3,Tres,Three\n';
+      throw new Error('source broke');
+    }
+    await expect(database.copyIn('programme', ['code', 'name_es', 'name_en'], failing())).rejects.toThrow(
+      'source broke',
+    );
+    const left = await sql<{ n: number }>`SELECT count(*) AS n FROM programme WHERE code = 'T3'`.execute(
+      database.db,
+    );
+    expect(left.rows[0]?.n).toBe(0);
+    await database.copyIn('programme', ['code', 'name_es', 'name_en'], ['T4,Cuatro,Four\n']);
+    expect(await database.copyOut("SELECT code FROM programme WHERE code IN ('T3', 'T4')")).toBe(
+      'code\nT4\n',
+    );
+  });
 });

@@ -102,7 +102,7 @@ describe('rows read by COPY and by queries', () => {
       expect(read(text)).toBe(Number(text));
     }
   });
-  it('writes a status line COPY accepts: arrays unquoted, reasons JSON quoted', () => {
+  it('writes a status line COPY accepts: arrays and reasons quoted, nulls empty', () => {
     const line = statusCsv({
       person_id: 'p',
       subject: 'child',
@@ -123,7 +123,7 @@ describe('rows read by COPY and by queries', () => {
       reasons: JSON.stringify([{ code: 'anemia', text_es: 'Anemia "moderada", 9,1 g/dL', text_en: 'x' }]),
     });
     expect(line).toBe(
-      'p,child,,h,050101,,,,2025-01-01,2025-06-01,pe-minsa-child@2025,red,2030.5,"{vaccine-penta-2,checkup-m04}",{},{anemia},' +
+      'p,child,,h,050101,,,,2025-01-01,2025-06-01,pe-minsa-child@2025,red,2030.5,"{vaccine-penta-2,checkup-m04}","{}","{anemia}",' +
         '"[{""code"":""anemia"",""text_es"":""Anemia \\""moderada\\"", 9,1 g/dL"",""text_en"":""x""}]"\n',
     );
   });

@@ -12,7 +12,7 @@ import {
   type TrackingEvidence,
 } from '@tejido/core';
 import type { EvidenceKind, TrackingResult, TrafficLightRules } from '@tejido/schemas';
-import { csvRow } from '../demo/csv';
+import { csvField } from '../demo/csv';
 import { type PathwaySet, pathwayFor, pathwayKey } from './pathways';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -58,21 +58,16 @@ export const CHILD_MONTHS = 36;
 /**
  * The tracked persons as of a date: children under 36 months and women with an ongoing
  * pregnancy (the latest one, if the registry has two), with what the evaluation needs and the
- * household columns rosters filter on. Columns in the order of SubjectRow; with `digest`, the
- * person's evidence digest (migration 0003) follows as a 16th column.
+ * household columns rosters filter on. Columns in the order of SubjectRow.
  */
-export function subjectsSql(asOf: string, filter: PersonFilter, options: { digest?: boolean } = {}): string {
+export function subjectsSql(asOf: string, filter: PersonFilter): string {
   const at = dateLiteral(asOf);
-  // A full recompute reads each person's evidence digest with the person: one row, not thirty.
-  const digest = options.digest
-    ? ', (SELECT records FROM evidence_digest WHERE person_id = p.id) AS evidence'
-    : '';
   return `
     SELECT p.id AS person_id, 'child' AS subject, NULL::uuid AS pregnancy_id, p.household_id,
            h.territory_code, h.village_code, h.health_facility_id, h.field_worker_id,
            p.birth_date AS anchor_date, p.birth_date, p.sex, p.document_number IS NOT NULL AS has_document,
            coalesce(v.altitude_m, d.altitude_m, 0) AS altitude_m, coalesce(v.amazon, d.amazon) AS amazon,
-           NULL::integer AS mother_age_years${digest}
+           NULL::integer AS mother_age_years
       FROM person p
       JOIN household h ON h.id = p.household_id
       JOIN territory d ON d.code = h.territory_code
@@ -87,7 +82,7 @@ export function subjectsSql(asOf: string, filter: PersonFilter, options: { diges
              coalesce(g.last_menstrual_period, g.estimated_delivery_date - 280), p.birth_date, p.sex,
              p.document_number IS NOT NULL,
              coalesce(v.altitude_m, d.altitude_m, 0), coalesce(v.amazon, d.amazon),
-             extract(year FROM age(${at}, p.birth_date))::integer${digest}
+             extract(year FROM age(${at}, p.birth_date))::integer
         FROM pregnancy g
         JOIN person p ON p.id = g.person_id
         JOIN household h ON h.id = p.household_id
@@ -109,6 +104,15 @@ export function evidenceSql(asOf: string, filter: PersonFilter): string {
       FROM evidence e
      WHERE e.date <= ${dateLiteral(asOf)} AND ${filterSql('e.person_id', filter, `(SELECT household_id FROM person WHERE id = e.person_id)`)}
      ORDER BY e.person_id, e.date`;
+}
+
+/** The evidence digests (migration 0003) of the persons a filter selects, in person order. */
+export function digestSql(filter: PersonFilter): string {
+  return `
+    SELECT d.person_id, d.records
+      FROM evidence_digest d
+     WHERE ${filterSql('d.person_id', filter, '(SELECT household_id FROM person WHERE id = d.person_id)')}
+     ORDER BY d.person_id`;
 }
 
 /** A tracked person as read from the database. */
@@ -423,27 +427,18 @@ export function statusValues(s: Subject, result: TrackingResult, pathway: string
 /** Item ids and risk codes are [a-z0-9._-]: a PostgreSQL array literal needs no quoting. */
 const arrayLiteral = (values: readonly string[]) => `{${values.join(',')}}`;
 
-/** A status as a CSV line for COPY into tracking_status (STATUS_COLUMNS order). */
+/**
+ * A status as a CSV line for COPY into tracking_status (STATUS_COLUMNS order). A recompute writes
+ * a million of these: ids, dates, the subject, the light and the urgency are written as they are
+ * (they hold no comma or quote), the arrays and the reasons always quoted, the rest as csvField.
+ */
 export function statusCsv(v: StatusValues): string {
-  return csvRow([
-    v.person_id,
-    v.subject,
-    v.pregnancy_id,
-    v.household_id,
-    v.territory_code,
-    v.village_code,
-    v.health_facility_id,
-    v.field_worker_id,
-    v.anchor_date,
-    v.as_of,
-    v.pathway,
-    v.light,
-    v.urgency,
-    arrayLiteral(v.overdue_items),
-    arrayLiteral(v.due_items),
-    arrayLiteral(v.risks),
-    v.reasons,
-  ]);
+  return (
+    `${v.person_id},${v.subject},${v.pregnancy_id ?? ''},${v.household_id},${csvField(v.territory_code)},` +
+    `${csvField(v.village_code)},${v.health_facility_id ?? ''},${v.field_worker_id ?? ''},${v.anchor_date},` +
+    `${v.as_of},${csvField(v.pathway)},${v.light},${v.urgency},"${arrayLiteral(v.overdue_items)}",` +
+    `"${arrayLiteral(v.due_items)}","${arrayLiteral(v.risks)}","${v.reasons.replaceAll('"', '""')}"\n`
+  );
 }
 
 function monthsBack(asOf: string, months: number): string {
