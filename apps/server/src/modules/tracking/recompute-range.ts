@@ -84,8 +84,8 @@ function csvLines(text: string): string[] {
 }
 
 /**
- * Read, evaluate and write one range of persons into the next status table. Each person comes
- * with their evidence digest (migration 0003) in one COPY row.
+ * Read, evaluate and write one range of persons into the next status table: the subjects and
+ * their evidence digests (migration 0003), both in person order, merged as they are walked.
  */
 export async function processRange(
   database: Database,

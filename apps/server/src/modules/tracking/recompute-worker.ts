@@ -14,7 +14,7 @@ const { databaseUrl, asOf, pathwaysDir } = workerData as {
 };
 const port = parentPort!;
 // Each worker is one of the parallel lanes: no parallel plans inside it, no JIT compilation of
-// queries that run once per range, and room to sort a range's evidence in memory.
+// queries that run once per range, and room to sort a range's subjects in memory.
 const database = await connect({ databaseUrl, poolSize: 2, settings: RECOMPUTE_SETTINGS });
 const set = loadPathways(pathwaysDir);
 

@@ -3,8 +3,9 @@
  * day, a new pathway version or new traffic-light rules. Persons are read in ranges of ids, each
  * with their evidence digest (one row a person, see digest.ts), evaluated and written with COPY
  * into a fresh table that replaces tracking_status in one short transaction, so rosters keep
- * answering from the previous statuses until the new ones are all there. On a PostgreSQL server the ranges are shared among worker threads, each with its own
- * connection; the embedded database has one connection and works through them in-process.
+ * answering from the previous statuses until the new ones are all there. On a PostgreSQL server
+ * the ranges are shared among worker threads, each with its own connection; the embedded
+ * database has one connection and works through them in-process.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
