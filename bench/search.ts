@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { connect, type Database, migrate } from '@tejido/db';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { buildApp } from '../apps/server/src/app';
 import { hashPassword } from '../apps/server/src/modules/auth/passwords';
 import { loadDemo } from '../apps/server/src/modules/demo/generate';
+import { startApi } from './api';
 import { median, ms, option, percentile } from './stats';
 
 const SERVER = process.env.TEJIDO_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -74,27 +74,8 @@ async function measure(engine: 'postgres' | 'pglite', households: number, reques
       ORDER BY md5(id::text) LIMIT ${requests + 50}`.execute(database.db);
     const numbers = sample.rows.map((r) => r.n);
 
-    const app = await buildApp({
-      database,
-      logger: false,
-      config: {
-        env: 'production',
-        sessionHours: 1,
-        loginMaxFailures: 5,
-        loginLockMinutes: 1,
-        cookieSecure: false,
-        webDir: '/nonexistent',
-        logLevel: 'silent',
-      },
-    });
-    const address = await app.listen({ port: 0, host: '127.0.0.1' });
-    const login = await fetch(`${address}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'coordinador', password: 'bench-password' }),
-    });
-    if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const server = await startApi(database);
+    const { address, cookie } = server;
 
     const api: number[] = [];
     for (const [i, n] of numbers.entries()) {
@@ -114,7 +95,7 @@ async function measure(engine: 'postgres' | 'pglite', households: number, reques
       );
       if (i >= 50) floor.push(performance.now() - t);
     }
-    await app.close();
+    await server.close();
     return `| ${engine} | ${ms(median(api))} | ${ms(percentile(api, 95))} | ${ms(median(floor))} | ${(median(api) / median(floor)).toFixed(1)}× |`;
   } finally {
     await cleanup();

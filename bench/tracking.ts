@@ -7,10 +7,10 @@ import { connect, type Database, migrate } from '@tejido/db';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { buildApp } from '../apps/server/src/app';
 import { hashPassword } from '../apps/server/src/modules/auth/passwords';
 import { loadDemo } from '../apps/server/src/modules/demo/generate';
 import { recompute } from '../apps/server/src/modules/tracking/recompute';
+import { startApi } from './api';
 import { median, ms, option, percentile } from './stats';
 
 const SERVER = process.env.TEJIDO_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -73,27 +73,8 @@ export async function run(args: string[]) {
     const floorMedian = median(floor);
 
     // The API: roster pages and evidence updates, through HTTP with a session.
-    const app = await buildApp({
-      database,
-      logger: false,
-      config: {
-        env: 'production',
-        sessionHours: 1,
-        loginMaxFailures: 5,
-        loginLockMinutes: 1,
-        cookieSecure: false,
-        webDir: '/nonexistent',
-        logLevel: 'silent',
-      },
-    });
-    const address = await app.listen({ port: 0, host: '127.0.0.1' });
-    const login = await fetch(`${address}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'coordinador', password: 'bench-password' }),
-    });
-    if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const server = await startApi(database);
+    const { address, cookie } = server;
 
     const districts = (
       await sql<{ code: string }>`SELECT code FROM territory WHERE level = 'district' ORDER BY code`.execute(
@@ -133,7 +114,7 @@ export async function run(args: string[]) {
         throw new Error(`evidence: ${res.status} ${JSON.stringify(body)}`);
       if (i >= 20) update.push(elapsed);
     }
-    await app.close();
+    await server.close();
 
     console.log(
       `\nNominal tracking on ${engine}: ${persons.toLocaleString('en')} tracked persons, ${evidenceRows.toLocaleString('en')} evidence records (${(evidenceRows / persons).toFixed(1)} per person), ${Number(counts.rows[0]!.persons).toLocaleString('en')} persons in the registry`,
