@@ -162,7 +162,25 @@ export function toSubject(r: readonly Cell[]): Subject {
 
 /** The evidence row of evidenceSql (without its person_id) as the evaluation reads it. */
 export function toEvidence(r: readonly Cell[]): TrackingEvidence {
-  return evidenceOf(str(r[1]) ?? '', r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]);
+  const code = str(r[4]);
+  const dose = num(r[5]);
+  const weightKg = num(r[6]);
+  const lengthCm = num(r[7]);
+  const measured = str(r[8]);
+  const oedema = r[9] === null || r[9] === undefined || r[9] === '' ? undefined : bool(r[9]);
+  const hbGdl = num(r[10]);
+  const e: TrackingEvidence = { id: str(r[1]) ?? '', kind: String(r[2]) as EvidenceKind, date: String(r[3]) };
+  if (code !== null) e.code = code;
+  if (dose !== null) e.dose = dose;
+  if (weightKg !== null || lengthCm !== null || hbGdl !== null || oedema !== undefined) {
+    e.values = {};
+    if (weightKg !== null) e.values.weightKg = weightKg;
+    if (lengthCm !== null) e.values.lengthCm = lengthCm;
+    if (measured === 'lying' || measured === 'standing') e.values.measured = measured;
+    if (oedema !== undefined) e.values.oedema = oedema;
+    if (hbGdl !== null) e.values.hbGdl = hbGdl;
+  }
+  return e;
 }
 
 const PIPE = 124;
@@ -274,40 +292,6 @@ export function digestEvidence(records: string | null | undefined): TrackingEvid
     at = end + 1;
   }
   return out;
-}
-
-function evidenceOf(
-  id: string,
-  kind: Cell,
-  date: Cell,
-  codeCell: Cell,
-  doseCell: Cell,
-  weightCell: Cell,
-  lengthCell: Cell,
-  measuredCell: Cell,
-  oedemaCell: Cell,
-  hbCell: Cell,
-): TrackingEvidence {
-  const code = str(codeCell);
-  const dose = num(doseCell);
-  const weightKg = num(weightCell);
-  const lengthCm = num(lengthCell);
-  const measured = str(measuredCell);
-  const oedema =
-    oedemaCell === null || oedemaCell === undefined || oedemaCell === '' ? undefined : bool(oedemaCell);
-  const hbGdl = num(hbCell);
-  const e: TrackingEvidence = { id, kind: String(kind) as EvidenceKind, date: String(date) };
-  if (code !== null) e.code = code;
-  if (dose !== null) e.dose = dose;
-  if (weightKg !== null || lengthCm !== null || hbGdl !== null || oedema !== undefined) {
-    e.values = {};
-    if (weightKg !== null) e.values.weightKg = weightKg;
-    if (lengthCm !== null) e.values.lengthCm = lengthCm;
-    if (measured === 'lying' || measured === 'standing') e.values.measured = measured;
-    if (oedema !== undefined) e.values.oedema = oedema;
-    if (hbGdl !== null) e.values.hbGdl = hbGdl;
-  }
-  return e;
 }
 
 export function trackedPerson(s: Subject): TrackedPerson {
