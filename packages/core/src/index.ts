@@ -1,3 +1,4 @@
+export * from './alerts';
 export * from './anemia';
 export * from './dates';
 export * from './growth';

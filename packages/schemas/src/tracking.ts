@@ -487,6 +487,7 @@ export const TrackingRisk = z.object({
   severity: RiskSeverity,
   detail: z.string().describe('Technical detail for staff, in English: values, dates.'),
   evidenceId: z.string().optional().describe('The record the risk was found in.'),
+  treated: z.boolean().optional().describe('Anemia: a supplement was given on or after the result.'),
 });
 export type TrackingRisk = z.infer<typeof TrackingRisk>;
 
@@ -509,5 +510,9 @@ export const TrackingResult = z.object({
   items: z.array(TrackingItemResult),
   risks: z.array(TrackingRisk),
   reasons: z.array(TrackingReason).describe('Most urgent first.'),
+  alerts: z
+    .array(z.string())
+    .optional()
+    .describe('Rule alert types that fire (when the evaluation was given alert rules).'),
 });
 export type TrackingResult = z.infer<typeof TrackingResult>;

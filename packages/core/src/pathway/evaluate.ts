@@ -17,6 +17,7 @@ import type {
   TrackingRisk,
   TrafficLightRules,
 } from '@tejido/schemas';
+import { type CompiledAlertRules, firedAlerts } from '../alerts/rules';
 import { classifyHemoglobin } from '../anemia';
 import { classifyGrowth, type GrowthZScores, growthZScores } from '../growth';
 import { completedMonths, epochDay, formatEpochDay } from './calendar';
@@ -79,6 +80,8 @@ export interface EvaluateOptions {
    * allocations this way; light, urgency, risks and reasons are the same.
    */
   summary?: boolean;
+  /** Rule alerts (compileAlertRules): the result lists in `alerts` the types that fire. */
+  alertRules?: CompiledAlertRules;
 }
 
 /** A hemoglobin result older than this (about six months) no longer says whether there is anemia now. */
@@ -93,6 +96,8 @@ const HEMOGLOBIN = KIND_INDEX.get('hemoglobin')!;
 const MEASUREMENT = KIND_INDEX.get('measurement')!;
 const CHECKUP = KIND_INDEX.get('growth_checkup')!;
 const DOCUMENT = KIND_INDEX.get('document_issued')!;
+const SUPPLEMENT = KIND_INDEX.get('supplement')!;
+const PRENATAL_SUPPLEMENT = KIND_INDEX.get('prenatal_supplement')!;
 const KINDS = EVIDENCE_KINDS.length;
 const HEIGHT_FROM_DAYS = 731;
 const LIGHT_RANK: Readonly<Record<string, number>> = { green: 0, amber: 1, red: 2 };
@@ -478,13 +483,18 @@ export function evaluatePathway(
 
   // 6. The light, from the rules.
   const riskFacts: RiskFact[] = new Array(risks.length);
-  for (let i = 0; i < risks.length; i++) riskFacts[i] = new RiskFact(risks[i]!.code, risks[i]!.severity);
-  const light = trafficLight(rules, {
+  for (let i = 0; i < risks.length; i++) {
+    const r = risks[i]!;
+    riskFacts[i] = new RiskFact(r.code, r.severity, r.treated === true);
+  }
+  const context = {
     items: open,
     risks: riskFacts,
     person: facts,
     counts: { done, due, overdue, upcoming, notApplicable, missed: missedCount },
-  });
+  };
+  const light = trafficLight(rules, context);
+  const alerts = options.alertRules ? firedAlerts(options.alertRules, context) : undefined;
 
   // Stable sort keeps the pathway's order among reasons of equal urgency.
   ranked.sort((a, b) => b.urgency - a.urgency);
@@ -502,6 +512,7 @@ export function evaluatePathway(
     items: results,
     risks,
     reasons,
+    ...(alerts ? { alerts } : {}),
   };
 }
 
@@ -582,6 +593,12 @@ function satisfyingIds(ci: CompiledItem, anchor: number): string[] | null {
   return explicit >= 0 ? [recordAt(explicit).id] : null;
 }
 
+/** Whether a record of this kind is dated on or after `day` (buckets are sorted by day). */
+function suppliedSince(kind: number, day: number): boolean {
+  const length = bucketLength[kind]!;
+  return length > 0 && dayOf[bucketData[kind * capacity + length - 1]!]! >= day;
+}
+
 function assessAnemia(
   person: TrackedPerson,
   pregnant: boolean,
@@ -622,6 +639,7 @@ function assessAnemia(
         severity: result.anemia,
         detail: `hemoglobin ${hb} g/dL on ${ev.date} at ${person.altitudeM} m, adjusted ${result.adjustedGdl.toFixed(2)} g/dL`,
         evidenceId: ev.id,
+        treated: suppliedSince(pregnant ? PRENATAL_SUPPLEMENT : SUPPLEMENT, day),
       });
       ranked.push(anemiaReason(result.anemia, result.adjustedGdl));
     }

@@ -36,6 +36,8 @@ export interface OpenItemFacts {
 export interface RiskFacts {
   code: string;
   severity: string;
+  /** Anemia: a supplement was given on or after the result (treatment started). */
+  treated?: boolean;
 }
 
 export interface StatusCounts {
@@ -79,9 +81,11 @@ export class OpenItemFact {
 export class RiskFact {
   readonly code: string;
   readonly severity: string;
-  constructor(code: string, severity: string) {
+  readonly treated: boolean;
+  constructor(code: string, severity: string, treated = false) {
     this.code = code;
     this.severity = severity;
+    this.treated = treated;
   }
 }
 
@@ -131,7 +135,7 @@ export const TRAFFIC_LIGHT_ENVIRONMENT = new RuleEnvironment<TrafficLightContext
         daysUntilLate: 'int',
       },
     },
-    Risk: { ctor: RiskFact, fields: { code: 'string', severity: 'string' } },
+    Risk: { ctor: RiskFact, fields: { code: 'string', severity: 'string', treated: 'bool' } },
     Counts: { done: 'int', due: 'int', overdue: 'int', upcoming: 'int', notApplicable: 'int', missed: 'int' },
   },
   variables: { items: 'list<Item>', risks: 'list<Risk>', person: 'Person', counts: 'Counts' },
