@@ -69,6 +69,10 @@ export interface AppUserTable {
   locked_until: Date | null;
   active: Generated<boolean>;
   locale: Generated<'es-PE' | 'en'>;
+  /** For e-mail notifications (migration 0004). */
+  email: string | null;
+  /** For SMS and WhatsApp notifications (migration 0004). */
+  phone: string | null;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -276,6 +280,8 @@ export interface TrackingStatusTable {
   due_items: string[];
   risks: string[];
   reasons: Json;
+  /** Rule alert types that fire for the person (migration 0004). */
+  alerts: Generated<string[]>;
   computed_at: Timestamp;
 }
 
@@ -285,6 +291,138 @@ export interface TrackingRunTable {
   computed_at: Timestamp;
   persons: number;
   seconds: number;
+}
+
+// Alerts and referrals (migration 0004) ----------------------------------------------------
+
+export type AlertStage =
+  | 'identified'
+  | 'referred'
+  | 'accepted'
+  | 'rejected'
+  | 'attended'
+  | 'closed'
+  | 'cancelled';
+export type AlertOutcome = 'verified' | 'resolved_by_evidence' | 'rule_cleared' | 'not_tracked';
+export type AlertAction =
+  | 'raise'
+  | 'refer'
+  | 'accept'
+  | 'reject'
+  | 'attend'
+  | 'verify'
+  | 'cancel'
+  | 'resolve'
+  | 'escalate'
+  | 'remind'
+  | 'attach';
+
+export interface AlertTable {
+  id: string;
+  type_code: string;
+  origin: 'rule' | 'person';
+  severity: 'low' | 'medium' | 'high' | 'critical';
+  sensitive: boolean;
+  person_id: string | null;
+  household_id: string;
+  territory_code: string;
+  village_code: string | null;
+  health_facility_id: string | null;
+  field_worker_id: string | null;
+  stage: AlertStage;
+  outcome: AlertOutcome | null;
+  resolved_by_evidence_id: string | null;
+  institution_id: string | null;
+  stage_due_at: Date | null;
+  escalation_level: Generated<number>;
+  reminded: Generated<boolean>;
+  observation: string | null;
+  counter_referral: Json | null;
+  raised_by: string | null;
+  raised_at: Timestamp;
+  referred_at: Date | null;
+  accepted_at: Date | null;
+  attended_at: Date | null;
+  ended_at: Date | null;
+  version: Generated<number>;
+  updated_at: Timestamp;
+}
+
+export interface AlertEventTable {
+  seq: Generated<number>;
+  alert_id: string;
+  action: AlertAction;
+  from_stage: AlertStage | null;
+  to_stage: AlertStage;
+  institution_id: string | null;
+  actor_kind: 'user' | 'token' | 'system';
+  actor_id: string | null;
+  actor_name: string;
+  at: Timestamp;
+  reason: string | null;
+  detail: Json | null;
+}
+
+export interface AlertAttachmentTable {
+  id: string;
+  alert_id: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  data: Uint8Array;
+  uploaded_by: string | null;
+  uploaded_at: Timestamp;
+}
+
+export interface NotificationTable {
+  id: string;
+  channel: 'in_app' | 'email' | 'sms' | 'whatsapp';
+  user_id: string | null;
+  address: string | null;
+  alert_id: string | null;
+  event_seq: number | null;
+  kind: string;
+  subject: string;
+  body: string;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: Date | null;
+  read_at: Date | null;
+}
+
+export interface NotificationCursorTable {
+  name: string;
+  seq: number;
+}
+
+export interface WebhookSubscriptionTable {
+  id: string;
+  institution_id: string;
+  url: string;
+  secret: string;
+  events: string[];
+  active: Generated<boolean>;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  subscription_id: string;
+  event_seq: number;
+  event: string;
+  payload: Json;
+  status: Generated<'pending' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  delivered_at: Date | null;
 }
 
 export interface DB {
@@ -306,5 +444,12 @@ export interface DB {
   evidence_digest: EvidenceDigestTable;
   tracking_status: TrackingStatusTable;
   tracking_run: TrackingRunTable;
+  alert: AlertTable;
+  alert_event: AlertEventTable;
+  alert_attachment: AlertAttachmentTable;
+  notification: NotificationTable;
+  notification_cursor: NotificationCursorTable;
+  webhook_subscription: WebhookSubscriptionTable;
+  webhook_delivery: WebhookDeliveryTable;
   schema_migration: SchemaMigrationTable;
 }

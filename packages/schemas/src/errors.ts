@@ -17,6 +17,7 @@ export const ERRORS = {
   VERSION_CONFLICT: { status: 409, title: 'Someone changed this record since you read it' },
   DUPLICATE: { status: 409, title: 'This record already exists' },
   CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
+  ILLEGAL_TRANSITION: { status: 409, title: 'This step is not allowed in the current stage' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   ACCOUNT_LOCKED: { status: 423, title: 'The account is locked after repeated failed sign-ins' },

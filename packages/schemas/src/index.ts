@@ -1,4 +1,6 @@
 export * from './access';
+export * from './alert-files';
+export * from './alerts';
 export * from './audit';
 export * from './common';
 export * from './errors';
