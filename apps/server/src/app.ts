@@ -18,6 +18,7 @@ import type { Config } from './config';
 import { authenticate } from './http/authenticate';
 import './http/context';
 import { problemFor, sendProblem, toProblem } from './http/problem';
+import { alertRoutes } from './modules/alerts/routes';
 import { auditRoutes } from './modules/audit/routes';
 import { authRoutes } from './modules/auth/routes';
 import { registryRoutes } from './modules/registry/routes';
@@ -139,6 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(registryRoutes);
       await api.register(auditRoutes);
       await api.register(trackingRoutes);
+      await api.register(alertRoutes);
     },
     { prefix: '/api/v1' },
   );

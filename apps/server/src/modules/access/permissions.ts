@@ -34,6 +34,24 @@ const PERMISSIONS = {
     'programme_admin',
     'field_worker',
   ],
+  // Alerts: boards and funnels; institution agents see the referrals sent to their institution.
+  'alerts.read': [
+    'field_worker',
+    'coordinator',
+    'institution_agent',
+    'case_worker',
+    'data_steward',
+    'programme_admin',
+  ],
+  'alerts.raise': ['field_worker', 'coordinator', 'institution_agent', 'case_worker', 'programme_admin'],
+  // Field workers refer what they find at home (seed 001); coordinators refer again after a rejection.
+  'alerts.refer': ['field_worker', 'coordinator', 'case_worker', 'programme_admin'],
+  // Accept, reject and attend: the receiving institution only (its agents or its system's token).
+  'alerts.respond': ['institution_agent'],
+  'alerts.close': ['coordinator', 'case_worker', 'programme_admin'],
+  // Violence and the like: the details of sensitive alerts (and the receiving institution's).
+  'alerts.sensitive': ['case_worker', 'programme_admin'],
+  'alerts.funnel': ['coordinator', 'case_worker', 'data_steward', 'programme_admin'],
   'audit.read': ['auditor'],
   'users.manage': ['programme_admin'],
 } as const satisfies Record<string, readonly string[]>;

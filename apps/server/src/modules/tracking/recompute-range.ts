@@ -4,6 +4,7 @@
  * the recompute itself on the embedded database and by its worker threads on a server, which
  * load this module and what it imports, nothing more.
  */
+import type { CompiledAlertRules } from '@tejido/core';
 import type { Database } from '@tejido/db';
 import type { PathwaySet } from './pathways';
 import {
@@ -85,13 +86,15 @@ function csvLines(text: string): string[] {
 
 /**
  * Read, evaluate and write one range of persons into the next status table: the subjects and
- * their evidence digests (migration 0003), both in person order, merged as they are walked.
+ * their evidence digests (migration 0003), both in person order, merged as they are walked;
+ * with alert rules, each status lists the rule alert types that fire.
  */
 export async function processRange(
   database: Database,
   set: PathwaySet,
   asOf: string,
   range: Range,
+  alertRules?: CompiledAlertRules,
 ): Promise<RangeResult> {
   const filter = { kind: 'range', from: range.from, to: range.to } as const;
   // Two reads in person order, merged here: the digests of a range are one index range scan over
@@ -114,7 +117,7 @@ export async function processRange(
       // A digest line is the person id, a comma and the records (which hold no comma or quote).
       while (d < digests.length && digests[d]!.slice(0, 36) < s.personId) d++;
       const records = d < digests.length && digests[d]!.startsWith(s.personId) ? digests[d]!.slice(37) : null;
-      const { result: r, pathway } = evaluateSubject(set, s, digestEvidence(records), asOf, true);
+      const { result: r, pathway } = evaluateSubject(set, s, digestEvidence(records), asOf, true, alertRules);
       result.persons++;
       result[r.light]++;
       batch.push(statusCsv(statusValues(s, r, pathway)));

@@ -11,6 +11,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Database } from '@tejido/db';
 import { sql } from 'kysely';
+import { syncRuleAlerts } from '../alerts/sync';
+import { type AlertTypeSet, loadAlertTypes } from '../alerts/types';
 import { evidenceDigestSuspended, rebuildEvidenceDigest } from './digest';
 import { loadPathways, type PathwaySet } from './pathways';
 import { NEXT, processRange, type Range, type RangeResult } from './recompute-range';
@@ -26,6 +28,8 @@ export interface RecomputeOptions {
   /** postgres:// URL the workers connect to (the server's own database). */
   databaseUrl?: string | undefined;
   pathwaysDir?: string;
+  /** Folder of the alert-types file (default config/alerts or TEJIDO_ALERTS_DIR). */
+  alertsDir?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -36,6 +40,8 @@ export interface RecomputeSummary {
   ranges: number;
   workers: number;
   seconds: number;
+  /** Rule alerts raised and closed after the statuses were replaced, and how long that took. */
+  alerts: { raised: number; closed: number; seconds: number };
 }
 
 export class RecomputeBusyError extends Error {}
@@ -99,6 +105,7 @@ function successor(id: string): string {
 export async function recompute(database: Database, options: RecomputeOptions): Promise<RecomputeSummary> {
   const started = performance.now();
   const set = loadPathways(options.pathwaysDir);
+  const types = loadAlertTypes(options.alertsDir);
   const { asOf } = options;
   const db = database.db;
   // The embedded database belongs to one process (its data-folder lock); a server may have several.
@@ -138,11 +145,11 @@ export async function recompute(database: Database, options: RecomputeOptions): 
           1,
           Math.min(options.workers ?? Math.min(availableParallelism(), 4), ranges.length),
         );
-        await runInWorkers(workers, ranges, options, set.dir, add);
+        await runInWorkers(workers, ranges, options, { pathwaysDir: set.dir, alertsDir: types.dir }, add);
       } else {
         let done = 0;
         for (const range of ranges) {
-          add(await processRange(database, set, asOf, range));
+          add(await processRange(database, set, asOf, range, types.rules));
           options.onProgress?.(++done, ranges.length);
         }
       }
@@ -171,7 +178,10 @@ export async function recompute(database: Database, options: RecomputeOptions): 
           )
           .execute();
       });
-      await catchUp(database, since, asOf, set);
+      await catchUp(database, since, asOf, set, types);
+      // Rule alerts follow the new statuses: raised where a rule fires, closed where it stopped.
+      const alertsStarted = performance.now();
+      const alerts = await db.transaction().execute((trx) => syncRuleAlerts(trx, { kind: 'all' }, { types }));
       return {
         asOf,
         persons: total.persons,
@@ -179,6 +189,7 @@ export async function recompute(database: Database, options: RecomputeOptions): 
         ranges: ranges.length,
         workers,
         seconds: (performance.now() - started) / 1000,
+        alerts: { ...alerts, seconds: (performance.now() - alertsStarted) / 1000 },
       };
     } finally {
       await sql.raw(`DROP TABLE IF EXISTS ${NEXT}`).execute(db);
@@ -223,7 +234,13 @@ async function buildIndexes(database: Database): Promise<void> {
 }
 
 /** Statuses touched while the recompute ran: evidence recorded, households, persons or pregnancies changed. */
-async function catchUp(database: Database, since: Date, asOf: string, set: PathwaySet): Promise<void> {
+async function catchUp(
+  database: Database,
+  since: Date,
+  asOf: string,
+  set: PathwaySet,
+  types: AlertTypeSet,
+): Promise<void> {
   const db = database.db;
   const households = await db
     .selectFrom('household')
@@ -241,7 +258,9 @@ async function catchUp(database: Database, since: Date, asOf: string, set: Pathw
     .execute();
   if (households.length === 0) return;
   await db.transaction().execute(async (trx) => {
-    await refreshStatuses(trx, { kind: 'households', ids: households.map((h) => h.id) }, asOf, set);
+    await refreshStatuses(trx, { kind: 'households', ids: households.map((h) => h.id) }, asOf, set, {
+      alerts: types,
+    });
   });
 }
 
@@ -249,7 +268,7 @@ async function runInWorkers(
   count: number,
   ranges: Range[],
   options: RecomputeOptions,
-  pathwaysDir: string,
+  dirs: { pathwaysDir: string; alertsDir: string },
   add: (r: RangeResult) => void,
 ): Promise<void> {
   let next = 0;
@@ -281,7 +300,7 @@ async function runInWorkers(
     { length: count },
     () =>
       new Worker(script.url, {
-        workerData: { databaseUrl: options.databaseUrl, asOf: options.asOf, pathwaysDir },
+        workerData: { databaseUrl: options.databaseUrl, asOf: options.asOf, ...dirs },
       }),
   );
   try {

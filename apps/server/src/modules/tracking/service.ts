@@ -37,6 +37,8 @@ import { type Kysely, type SelectQueryBuilder, type SqlBool, sql, type Transacti
 import type { Actor } from '../access/actor';
 import { assertCan } from '../access/permissions';
 import { codeRange, householdInScope, statusInScope } from '../access/scope';
+import { syncHouseholdAlerts, syncRuleAlerts } from '../alerts/sync';
+import { type AlertTypeSet, loadAlertTypes } from '../alerts/types';
 import { recordAudit } from '../audit/service';
 import { loadPathways, type PathwaySet, pathwayFor } from './pathways';
 import {
@@ -86,18 +88,21 @@ export async function loadSubjects(
 
 /**
  * Recompute and store the status of some persons as of a date, in the caller's transaction:
- * persons no longer tracked (a child turned 36 months, a pregnancy ended) lose their row.
+ * persons no longer tracked (a child turned 36 months, a pregnancy ended) lose their row. Their
+ * rule alerts follow in the same transaction (raised, or closed as resolved by `evidenceId`).
  */
 export async function refreshStatuses(
   trx: Transaction<DB> | Db,
   filter: PersonFilter,
   asOf: string,
   set: PathwaySet = loadPathways(),
+  options: { alerts?: AlertTypeSet; evidenceId?: string | null } = {},
 ) {
+  const alerts = options.alerts ?? loadAlertTypes();
   const loaded = await loadSubjects(trx, asOf, filter);
   const results = new Map<string, ReturnType<typeof evaluateSubject>>();
   for (const { subject, evidence } of loaded) {
-    const evaluated = evaluateSubject(set, subject, evidence, asOf, true);
+    const evaluated = evaluateSubject(set, subject, evidence, asOf, true, alerts.rules);
     results.set(subject.personId, evaluated);
     const values = statusValues(subject, evaluated.result, evaluated.pathway);
     await trx
@@ -112,13 +117,25 @@ export async function refreshStatuses(
       )
       .execute();
   }
+  const gone: string[] = [];
   if (filter.kind === 'ids') {
-    const gone = filter.ids.filter((id) => !results.has(id));
-    if (gone.length > 0) await trx.deleteFrom('tracking_status').where('person_id', 'in', gone).execute();
+    const ids = filter.ids.filter((id) => !results.has(id));
+    if (ids.length > 0) {
+      await trx.deleteFrom('tracking_status').where('person_id', 'in', ids).execute();
+      gone.push(...ids);
+    }
   } else if (filter.kind === 'households' && filter.ids.length > 0) {
     let q = trx.deleteFrom('tracking_status').where('household_id', 'in', filter.ids);
     if (results.size > 0) q = q.where('person_id', 'not in', [...results.keys()]);
-    await q.execute();
+    for (const r of await q.returning('person_id').execute()) gone.push(r.person_id);
+  }
+  // A range is part of a recompute, which synchronises every alert once at its end.
+  if (filter.kind !== 'range') {
+    await syncRuleAlerts(
+      trx,
+      filter.kind === 'all' ? { kind: 'all' } : { kind: 'persons', ids: [...results.keys(), ...gone] },
+      { types: alerts, evidenceId: options.evidenceId ?? null },
+    );
   }
   return results;
 }
@@ -287,7 +304,9 @@ export async function recordEvidence(
         );
       }
     }
-    const results = await refreshStatuses(trx, { kind: 'ids', ids: [personId] }, today);
+    const results = await refreshStatuses(trx, { kind: 'ids', ids: [personId] }, today, undefined, {
+      evidenceId: inserted ? stored.id : null,
+    });
     const evaluated = results.get(personId);
     await recordAudit(trx, actor, [
       {
@@ -848,4 +867,5 @@ export function growthCurves(indicator: GrowthIndicator, sex: Sex): GrowthCurves
  */
 export async function syncTracking(trx: Transaction<DB>, householdId: string): Promise<void> {
   await refreshStatuses(trx, { kind: 'households', ids: [householdId] }, todayInPeru());
+  await syncHouseholdAlerts(trx, householdId);
 }

@@ -121,10 +121,12 @@ describe('rows read by COPY and by queries', () => {
       due_items: [],
       risks: ['anemia'],
       reasons: JSON.stringify([{ code: 'anemia', text_es: 'Anemia "moderada", 9,1 g/dL', text_en: 'x' }]),
+      alerts: ['anemia_untreated', 'vaccine_overdue'],
     });
     expect(line).toBe(
       'p,child,,h,050101,,,,2025-01-01,2025-06-01,pe-minsa-child@2025,red,2030.5,"{vaccine-penta-2,checkup-m04}","{}","{anemia}",' +
-        '"[{""code"":""anemia"",""text_es"":""Anemia \\""moderada\\"", 9,1 g/dL"",""text_en"":""x""}]"\n',
+        '"[{""code"":""anemia"",""text_es"":""Anemia \\""moderada\\"", 9,1 g/dL"",""text_en"":""x""}]",' +
+        '"{anemia_untreated,vaccine_overdue}"\n',
     );
   });
 });

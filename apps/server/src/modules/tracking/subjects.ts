@@ -6,6 +6,7 @@
 import {
   addDays,
   ageInMonths,
+  type CompiledAlertRules,
   evaluatePathway,
   formatEpochDay,
   type TrackedPerson,
@@ -317,19 +318,24 @@ export function trackedPerson(s: Subject): TrackedPerson {
       };
 }
 
-/** Evaluate a subject with its evidence against the pathway in force on asOf (`summary`: see EvaluateOptions). */
+/**
+ * Evaluate a subject with its evidence against the pathway in force on asOf (`summary`: see
+ * EvaluateOptions); with alert rules, the result lists the rule alert types that fire.
+ */
 export function evaluateSubject(
   set: PathwaySet,
   s: Subject,
   evidence: readonly TrackingEvidence[],
   asOf: string,
   summary = false,
+  alertRules?: CompiledAlertRules,
 ): { result: TrackingResult; pathway: string } {
   const pathway = pathwayFor(set, s.subject, asOf);
   const rules: TrafficLightRules = set.rules;
   const result = evaluatePathway(trackedPerson(s), evidence, pathway, asOf, {
     trafficLightRules: rules,
     summary,
+    alertRules,
   });
   return { result, pathway: pathwayKey(pathway) };
 }
@@ -356,6 +362,7 @@ export const STATUS_COLUMNS = [
   'due_items',
   'risks',
   'reasons',
+  'alerts',
 ] as const;
 
 export interface StatusValues {
@@ -376,6 +383,7 @@ export interface StatusValues {
   due_items: string[];
   risks: string[];
   reasons: string;
+  alerts: string[];
 }
 
 /** The stored status of an evaluated subject. */
@@ -405,10 +413,11 @@ export function statusValues(s: Subject, result: TrackingResult, pathway: string
     due_items: due,
     risks,
     reasons: JSON.stringify(result.reasons.slice(0, STORED_REASONS)),
+    alerts: result.alerts ?? [],
   };
 }
 
-/** Item ids and risk codes are [a-z0-9._-]: a PostgreSQL array literal needs no quoting. */
+/** Item ids, risk codes and alert types are [a-z0-9._-]: a PostgreSQL array literal needs no quoting. */
 const arrayLiteral = (values: readonly string[]) => `{${values.join(',')}}`;
 
 /**
@@ -421,7 +430,8 @@ export function statusCsv(v: StatusValues): string {
     `${v.person_id},${v.subject},${v.pregnancy_id ?? ''},${v.household_id},${csvField(v.territory_code)},` +
     `${csvField(v.village_code)},${v.health_facility_id ?? ''},${v.field_worker_id ?? ''},${v.anchor_date},` +
     `${v.as_of},${csvField(v.pathway)},${v.light},${v.urgency},"${arrayLiteral(v.overdue_items)}",` +
-    `"${arrayLiteral(v.due_items)}","${arrayLiteral(v.risks)}","${v.reasons.replaceAll('"', '""')}"\n`
+    `"${arrayLiteral(v.due_items)}","${arrayLiteral(v.risks)}","${v.reasons.replaceAll('"', '""')}",` +
+    `"${arrayLiteral(v.alerts)}"\n`
   );
 }
 
