@@ -18,6 +18,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../demo-accounts';
 import { evidenceDigestSuspended } from '../tracking/digest';
+import { recompute } from '../tracking/recompute';
+import { simulateAlertHistory } from './alerts';
 import { DemoError, type DemoSummary, loadDemo } from './generate';
 
 const AS_OF = '2025-06-15';
@@ -1036,6 +1038,50 @@ describe(`demo population on ${testEngine}`, () => {
       expect(syphilisTested).toBeLessThan(pastFirstTrimester);
       expect(complete / women.length).toBeGreaterThan(0.4);
       expect(complete / women.length).toBeLessThan(0.95);
+    });
+  });
+
+  describe('alerts', () => {
+    const now = new Date(`${AS_OF}T17:00:00Z`);
+    let history: Awaited<ReturnType<typeof simulateAlertHistory>>;
+    beforeAll(async () => {
+      await recompute(a, { asOf: AS_OF });
+      history = await simulateAlertHistory(a, { seed: options.seed, now });
+    });
+
+    it("has a funnel of seed 001's shape: about 79 % referred and 38 % attended", async () => {
+      const [f] = await rows(
+        a,
+        sql<{ identified: number; referred: number; attended: number; people: number; sensitive: number }>`
+          SELECT count(*)::int AS identified, count(referred_at)::int AS referred, count(attended_at)::int AS attended,
+                 (count(*) FILTER (WHERE origin = 'person'))::int AS people,
+                 (count(*) FILTER (WHERE sensitive))::int AS sensitive
+          FROM alert`,
+      );
+      expect(f!.identified).toBe(history.alerts);
+      expect(f!.people).toBe(history.raisedByPeople);
+      expect(f!.people).toBeGreaterThan(0);
+      expect(f!.sensitive).toBeGreaterThan(0);
+      expect(f!.referred / f!.identified).toBeGreaterThan(0.68);
+      expect(f!.referred / f!.identified).toBeLessThan(0.86);
+      expect(f!.attended / f!.identified).toBeGreaterThan(0.28);
+      expect(f!.attended / f!.identified).toBeLessThan(0.46);
+    });
+
+    it("tells each alert's story in order, within the past, with the institution it went to", async () => {
+      const [bad] = await rows(
+        a,
+        sql<{ n: number; unreferred: number; events: number }>`
+          SELECT (count(*) FILTER (WHERE NOT (raised_at <= coalesce(referred_at, raised_at)
+                    AND coalesce(referred_at, raised_at) <= coalesce(accepted_at, referred_at, raised_at)
+                    AND coalesce(accepted_at, referred_at, raised_at) <= coalesce(attended_at, accepted_at, referred_at, raised_at)
+                    AND coalesce(ended_at, raised_at) <= ${now}::timestamptz)))::int AS n,
+                 (count(*) FILTER (WHERE referred_at IS NOT NULL AND institution_id IS NULL))::int AS unreferred,
+                 (count(*) FILTER (WHERE referred_at IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM alert_event e WHERE e.alert_id = alert.id AND e.action = 'refer')))::int AS events
+          FROM alert`,
+      );
+      expect(bad).toEqual({ n: 0, unreferred: 0, events: 0 });
     });
   });
 });
