@@ -21,6 +21,7 @@ import { problemFor, sendProblem, toProblem } from './http/problem';
 import { alertRoutes } from './modules/alerts/routes';
 import { auditRoutes } from './modules/audit/routes';
 import { authRoutes } from './modules/auth/routes';
+import { notifyRoutes } from './modules/notify/routes';
 import { registryRoutes } from './modules/registry/routes';
 import { trackingRoutes } from './modules/tracking/routes';
 import { VERSION } from './version';
@@ -141,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(auditRoutes);
       await api.register(trackingRoutes);
       await api.register(alertRoutes);
+      await api.register(notifyRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -9,7 +9,9 @@ import { DEMO_ACCOUNTS } from './demo-accounts';
 import { systemActor } from './modules/access/actor';
 import { verifyAuditChain } from './modules/audit/service';
 import { hashPassword } from './modules/auth/passwords';
+import { simulateAlertHistory } from './modules/demo/alerts';
 import { loadDemo } from './modules/demo/generate';
+import { startAlertJobs } from './modules/notify/jobs';
 import { loadPathways } from './modules/tracking/pathways';
 import { RecomputeBusyError, recompute } from './modules/tracking/recompute';
 import { createUser } from './modules/users/service';
@@ -59,12 +61,14 @@ async function runDemo(database: Database, config: Config, households: number, s
     passwordHash: await hashPassword(config.demoPassword),
   });
   const tracked = await recompute(database, { asOf: todayInPeru(), databaseUrl: config.databaseUrl });
+  const alerts = await simulateAlertHistory(database, { seed });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
     `Demo loaded in ${seconds} s: ${summary.households} households, ${summary.persons} persons, ` +
       `${tracked.persons} tracked (${tracked.lights.red} red, ${tracked.lights.amber} amber, ${tracked.lights.green} green), ` +
       `${summary.childrenUnder36Months} children under 36 months, ${summary.pregnancies} pregnancies, ` +
-      `${summary.institutions} institutions, ${summary.territories} territories.`,
+      `${summary.institutions} institutions, ${summary.territories} territories; ` +
+      `${alerts.alerts} alerts (${alerts.raisedByPeople} raised at visits), ${alerts.referred} referred, ${alerts.attended} attended.`,
   );
   printDemoAccounts(config);
 }
@@ -111,11 +115,14 @@ program
       }
     }
     const app = await buildApp({ database, config });
+    // Deadlines, reminders, escalations, notifications and webhook deliveries, every 30 s.
+    const jobs = startAlertJobs({ database, config, log: app.log });
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
       app.log.info(`${signal}: stopping`);
+      await jobs.stop();
       await app.close();
       await database.close();
       release();
@@ -183,7 +190,8 @@ program
       });
       console.log(
         `Recomputed ${r.persons} tracked persons as of ${r.asOf} in ${r.seconds.toFixed(1)} s ` +
-          `(${r.lights.red} red, ${r.lights.amber} amber, ${r.lights.green} green; ${r.ranges} ranges, ${r.workers || 1} ${r.workers > 1 ? 'workers' : 'worker'}).`,
+          `(${r.lights.red} red, ${r.lights.amber} amber, ${r.lights.green} green; ${r.ranges} ranges, ${r.workers || 1} ${r.workers > 1 ? 'workers' : 'worker'}); ` +
+          `rule alerts: ${r.alerts.raised} raised, ${r.alerts.closed} closed in ${r.alerts.seconds.toFixed(1)} s.`,
       );
     } finally {
       await database.close();
@@ -248,6 +256,26 @@ user
       }
     },
   );
+
+program
+  .command('alerts')
+  .description(
+    'Run the alert jobs once: deadline reminders and escalations, notifications and webhook deliveries (for cron when the server runs elsewhere)',
+  )
+  .action(async () => {
+    const config = loadConfig();
+    const { database, release } = await open(config, 'tejido alerts');
+    try {
+      await migrate(database);
+      const jobs = startAlertJobs({ database, config, log: console });
+      await jobs.runOnce();
+      await jobs.stop();
+      console.log('Alert jobs done: deadlines checked, notifications and webhooks sent.');
+    } finally {
+      await database.close();
+      release();
+    }
+  });
 
 const auditCommand = program.command('audit').description('The audit trail');
 auditCommand

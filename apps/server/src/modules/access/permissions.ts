@@ -52,6 +52,8 @@ const PERMISSIONS = {
   // Violence and the like: the details of sensitive alerts (and the receiving institution's).
   'alerts.sensitive': ['case_worker', 'programme_admin'],
   'alerts.funnel': ['coordinator', 'case_worker', 'data_steward', 'programme_admin'],
+  // Webhooks: an institution's agents (or its system's token) for their own institution; programme staff for any.
+  'webhooks.manage': ['institution_agent', 'programme_admin'],
   'audit.read': ['auditor'],
   'users.manage': ['programme_admin'],
 } as const satisfies Record<string, readonly string[]>;
