@@ -908,20 +908,26 @@ async function referralCheck(
   if (!institution) throw DomainError.field('institutionId', 'No such institution');
   return {
     competent: kind === null || institution.kind === kind,
-    withinTerritory: serves(institution.territory_code, alert.territory_code, alert.village_code),
+    withinTerritory: serves(institution.kind, institution.territory_code, alert.territory_code),
   };
 }
 
+/** Institution kinds that serve a whole province from its capital (identity, CEM, municipal offices). */
+const PROVINCIAL_KINDS: ReadonlySet<string> = new Set([
+  'identity_office',
+  'womens_emergency_centre',
+  'municipal_social_office',
+  'child_protection_office',
+  'employment_office',
+]);
+
 /**
- * An institution serves a household when its territory contains the household's district (a
- * provincial identity office) or lies inside it (a health post in one of its villages).
+ * Whether an institution serves a household's district: a health facility or a school serves the
+ * district it stands in (or all of a territory above it), a provincial office its province.
  */
-function serves(institutionTerritory: string, district: string, village: string | null): boolean {
-  return (
-    district.startsWith(institutionTerritory) ||
-    institutionTerritory.startsWith(district) ||
-    (village !== null && institutionTerritory === village)
-  );
+export function serves(kind: string, institutionTerritory: string, district: string): boolean {
+  const area = institutionTerritory.slice(0, PROVINCIAL_KINDS.has(kind) ? 4 : 6);
+  return district.startsWith(area);
 }
 
 /**
@@ -977,7 +983,7 @@ export async function suggestInstitutions(
       territoryCode: i.territory_code,
       territoryName: i.territory_name,
       competent: kind === null || i.kind === kind,
-      withinTerritory: serves(i.territory_code, r.territory_code, r.village_code),
+      withinTerritory: serves(i.kind, i.territory_code, r.territory_code),
       distanceKm,
       own: i.id === r.health_facility_id,
     };
