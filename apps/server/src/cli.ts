@@ -7,6 +7,7 @@ import { type Config, ConfigError, loadConfig } from './config';
 import { DataFolderBusyError, lockDataFolder } from './data-lock';
 import { DEMO_ACCOUNTS } from './demo-accounts';
 import { systemActor } from './modules/access/actor';
+import { loadAlertTypes } from './modules/alerts/types';
 import { verifyAuditChain } from './modules/audit/service';
 import { hashPassword } from './modules/auth/passwords';
 import { simulateAlertHistory } from './modules/demo/alerts';
@@ -100,7 +101,9 @@ program
     } else if (config.demo) {
       printDemoAccounts(config);
     }
+    // A faulty pathway or alert-types file stops the start here, with its file, line and reason.
     loadPathways();
+    loadAlertTypes();
     const run = await database.db.selectFrom('tracking_run').select('as_of').executeTakeFirst();
     if (run && run.as_of < todayInPeru()) {
       if (database.engine === 'pglite') {

@@ -231,6 +231,7 @@ export const AlertFilters = z.object({
   type: AlertTypeCode.optional(),
   severity: AlertSeverity.optional(),
   stage: AlertStage.optional(),
+  outcome: AlertOutcome.optional().describe('How ended alerts ended (resolved_by_evidence, verified, …).'),
   open: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')

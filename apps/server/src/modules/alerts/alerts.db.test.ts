@@ -117,7 +117,8 @@ describe(`alerts and referrals on ${testEngine}`, () => {
       });
       expect(early.statusCode).toBe(409);
       expect(early.json()).toMatchObject({ code: 'ILLEGAL_TRANSITION', stage: 'referred' });
-      expect(early.json().allowed).toEqual(['accept', 'reject', 'cancel']);
+      // The steps this reader may take instead: the institution accepts or rejects, it does not cancel.
+      expect(early.json().allowed).toEqual(['accept', 'reject']);
 
       // Only the receiving institution accepts; others do not even see it.
       expect((await as('agent_c', 'GET', `/api/v1/alerts/${alert.id}`)).statusCode).toBe(404);
@@ -505,6 +506,10 @@ describe(`alerts and referrals on ${testEngine}`, () => {
       // The list behind a number has that many alerts.
       const behind = (await as('coord_region', 'GET', '/api/v1/alerts?reached=referred&limit=200')).json();
       expect(behind.items).toHaveLength(funnel.counts.referred);
+      const resolved = (
+        await as('coord_region', 'GET', '/api/v1/alerts?outcome=resolved_by_evidence&limit=200')
+      ).json();
+      expect(resolved.items).toHaveLength(funnel.counts.resolvedByEvidence);
       expect((await as('worker1', 'GET', '/api/v1/alerts/funnel')).statusCode).toBe(403);
       expect((await as('coord_district_c', 'GET', '/api/v1/alerts/funnel?territory=0501')).statusCode).toBe(
         404,

@@ -214,7 +214,7 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
       const file = await getAttachment(db(), request.actor, request.params.id, request.params.attachmentId);
       return reply
         .header('cache-control', 'private, no-store')
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+        .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
         .type(file.contentType)
         .send(file.data);
     },

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { type AlertAction, allowedAlertActions, deadlineOfStage, nextAlertStage, uuidv7 } from '@tejido/core';
+import {
+  type AlertAction,
+  allowedAlertActions,
+  deadlineOfStage,
+  isOpenStage,
+  nextAlertStage,
+  uuidv7,
+} from '@tejido/core';
 import type { AlertTable, DB } from '@tejido/db';
 import {
   type AlertCreate,
@@ -207,6 +214,7 @@ function filterConditions(f: AlertFilters, options: { withStage: boolean }): Raw
   if (f.person) where.push(sql<SqlBool>`a.person_id = ${f.person}`);
   if (f.household) where.push(sql<SqlBool>`a.household_id = ${f.household}`);
   if (options.withStage && f.stage) where.push(sql<SqlBool>`a.stage = ${f.stage}`);
+  if (f.outcome) where.push(sql<SqlBool>`a.outcome = ${f.outcome}`);
   if (f.open === true) where.push(sql<SqlBool>`a.stage NOT IN ('closed', 'cancelled')`);
   if (f.open === false) where.push(sql<SqlBool>`a.stage IN ('closed', 'cancelled')`);
   if (f.overdue) where.push(sql<SqlBool>`a.stage_due_at < now()`);
@@ -776,11 +784,16 @@ export async function transition(
     }
     const to = nextAlertStage(r.stage, action);
     if (to === null) {
-      const allowed = allowedAlertActions(r.stage);
+      // The steps this reader could take instead, not every step of the stage.
+      const allowed = actionsFor(actor, r);
       throw new DomainError(
         'ILLEGAL_TRANSITION',
         `Cannot ${action} an alert that is ${r.stage}` +
-          (allowed.length > 0 ? `; allowed: ${allowed.join(', ')}` : '; it is ended'),
+          (allowed.length > 0
+            ? `; you may: ${allowed.join(', ')}`
+            : isOpenStage(r.stage)
+              ? '; you have no step to take in this stage'
+              : '; it is ended'),
         { extra: { stage: r.stage, allowed } },
       );
     }

@@ -8,9 +8,10 @@ import { type AlertTypeSet, loadAlertTypes } from '../alerts/types';
  * (a) a reminder when a stage's deadline is less than the programme's reminder time away;
  * (b) an escalation when it has passed: one level up (district, province, region, national
  *     coordinators), with a new deadline one stage-duration later and a new reminder to come.
- * Each is one set-based statement over alert_due_idx that moves the alert (version + 1, so a
- * person acting on the old version gets 409) and writes its alert_event in the same statement;
- * the dispatcher turns the events into notifications.
+ * Each is one set-based statement over alert_due_idx that moves the alert's deadline bookkeeping
+ * and writes its alert_event in the same statement; the dispatcher turns the events into
+ * notifications. The alert's version is left alone: a reminder or an escalation changes no
+ * stage, and must not make a person's next step fail as if someone else had acted.
  */
 
 export interface DeadlineOptions {
@@ -57,7 +58,7 @@ export async function checkDeadlines(
           AND NOT a.reminded AND a.stage IN (${sql.join(stages)})
         ORDER BY a.stage_due_at LIMIT ${batch} ${skipLocked}
       ), moved AS (
-        UPDATE alert a SET reminded = true, version = a.version + 1, updated_at = ${now}
+        UPDATE alert a SET reminded = true, updated_at = ${now}
         FROM due WHERE a.id = due.id
         RETURNING a.id, a.stage, a.stage_due_at, a.institution_id, ${expr} AS deadline
       ), written AS (
@@ -93,7 +94,6 @@ export async function checkDeadlines(
           stage_due_at = old.missed + make_interval(hours =>
             coalesce((${hours}::jsonb -> old.type_code ->> old.deadline)::int, 24)),
           reminded = false,
-          version = a.version + 1,
           updated_at = ${now}
         FROM old WHERE a.id = old.id
         RETURNING a.id, a.stage, a.institution_id, a.escalation_level, a.stage_due_at AS next_due,

@@ -74,7 +74,7 @@ describe(`deadlines: reminders and escalations, on ${testEngine}`, () => {
     expect(await check(at(23))).toEqual({ reminded: 0, escalated: 0 });
 
     expect(await check(at(25))).toEqual({ reminded: 1, escalated: 0 });
-    expect(await alertRow(id)).toMatchObject({ reminded: true, escalation_level: 0, version: 2 });
+    expect(await alertRow(id)).toMatchObject({ reminded: true, escalation_level: 0, version: 1 });
     const remind = await lastEvent(id);
     expect(remind).toMatchObject({
       action: 'remind',
@@ -94,7 +94,7 @@ describe(`deadlines: reminders and escalations, on ${testEngine}`, () => {
     expect(await alertRow(id)).toMatchObject({
       escalation_level: 1,
       reminded: false,
-      version: 3,
+      version: 1,
       stage_due_at: at(96),
     });
     const first = await lastEvent(id);
@@ -117,7 +117,7 @@ describe(`deadlines: reminders and escalations, on ${testEngine}`, () => {
     expect(await check(at(97))).toEqual({ reminded: 0, escalated: 1 });
     const second = await lastEvent(id);
     expect(second.detail).toMatchObject({ level: 2, dueAt: '2026-03-06T15:00:00.000Z' });
-    expect(await alertRow(id)).toMatchObject({ escalation_level: 2, stage_due_at: at(144), version: 5 });
+    expect(await alertRow(id)).toMatchObject({ escalation_level: 2, stage_due_at: at(144), version: 1 });
     await dispatch();
     // Province 0502 has no coordinator: the region's is told.
     expect(await recipients(Number(second.seq))).toEqual(['coord_region']);
