@@ -10,12 +10,21 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconHome, IconLogout, IconShieldSearch, IconTrafficLights } from '@tabler/icons-react';
+import {
+  IconAlertTriangle,
+  IconChartFunnel,
+  IconHome,
+  IconInbox,
+  IconLogout,
+  IconShieldSearch,
+  IconTrafficLights,
+} from '@tabler/icons-react';
 import { Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
+import { NotificationBell } from '../features/alerts/NotificationBell';
 import { useLogout, useSession } from '../features/auth/session';
-import { homePath, type NavItem, navigationFor, scopeText } from './access';
+import { canSeeAlerts, homePath, type NavItem, navigationFor, scopeText } from './access';
 import { LanguageSwitch } from './LanguageSwitch';
 import { PageLoader } from './ui';
 
@@ -23,10 +32,19 @@ const ICONS: Record<NavItem['icon'], typeof IconHome> = {
   households: IconHome,
   roster: IconTrafficLights,
   audit: IconShieldSearch,
+  alerts: IconAlertTriangle,
+  funnel: IconChartFunnel,
+  inbox: IconInbox,
 };
 
-function isActive(pathname: string, to: string): boolean {
+function isUnder(pathname: string, to: string): boolean {
   return pathname === to || pathname.startsWith(`${to}/`);
+}
+
+/** The menu entry of the page: the longest that holds it (/alertas/embudo is the funnel's, not the board's). */
+function activeEntry(pathname: string, items: NavItem[]): string | null {
+  const under = items.filter((item) => isUnder(pathname, item.to));
+  return under.sort((a, b) => b.to.length - a.to.length)[0]?.to ?? null;
 }
 
 /** Who is signed in: name, role and scope. */
@@ -74,6 +92,7 @@ export function Shell() {
   }, [location.pathname, close]);
 
   const items = navigationFor(me.role);
+  const activeTo = activeEntry(location.pathname, items);
   const signOut = (
     <Button
       variant="default"
@@ -123,6 +142,7 @@ export function Shell() {
               <Group visibleFrom="sm" gap="md" wrap="nowrap">
                 <Identity />
               </Group>
+              {canSeeAlerts(me.role) && <NotificationBell />}
               <LanguageSwitch />
               <Group visibleFrom="sm">{signOut}</Group>
             </Group>
@@ -133,7 +153,7 @@ export function Shell() {
           <AppShell.Section grow>
             {items.map((item) => {
               const Icon = ICONS[item.icon];
-              const active = isActive(location.pathname, item.to);
+              const active = item.to === activeTo;
               return (
                 <NavLink
                   key={item.to}

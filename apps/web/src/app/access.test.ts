@@ -3,24 +3,31 @@ import { describe, expect, it } from 'vitest';
 import { homePath, landingPath, navigationFor, safeReturnPath, scopeText } from './access';
 
 describe('navigationFor', () => {
-  it('gives a field worker their own households and their roster', () => {
+  it('gives a field worker their own households, their roster and their alerts', () => {
     expect(navigationFor('field_worker')).toEqual([
       { label: 'nav.myHouseholds', to: '/hogares', icon: 'households' },
       { label: 'nav.roster', to: '/padron', icon: 'roster' },
+      { label: 'nav.alerts', to: '/alertas', icon: 'alerts' },
     ]);
   });
 
-  it('gives an institution agent the households of their facility and the roster', () => {
+  it('gives an institution agent the households of their facility, the roster and the inbox', () => {
     expect(navigationFor('institution_agent').map((i) => i.label)).toEqual([
       'nav.facilityHouseholds',
       'nav.roster',
+      'nav.inbox',
     ]);
   });
 
   it.each<Role>(['coordinator', 'case_worker', 'data_steward', 'programme_admin'])(
-    'gives %s the households and the roster',
+    'gives %s the households, the roster, the alerts and their funnel',
     (role) => {
-      expect(navigationFor(role).map((i) => i.label)).toEqual(['nav.households', 'nav.roster']);
+      expect(navigationFor(role).map((i) => i.label)).toEqual([
+        'nav.households',
+        'nav.roster',
+        'nav.alerts',
+        'nav.funnel',
+      ]);
     },
   );
 
@@ -77,6 +84,17 @@ describe('landingPath', () => {
     expect(landingPath('auditor', '/padron?semaforo=rojo')).toBe('/auditoria');
     expect(landingPath('auditor', '/personas/abc/seguimiento')).toBe('/auditoria');
     expect(landingPath('field_worker', '/padron?semaforo=rojo')).toBe('/padron?semaforo=rojo');
+  });
+
+  it('sends each role only to the alert pages it has', () => {
+    expect(landingPath('field_worker', '/alertas?vencidas=si')).toBe('/alertas?vencidas=si');
+    expect(landingPath('field_worker', '/alertas/embudo')).toBe('/hogares');
+    expect(landingPath('coordinator', '/alertas/embudo?agrupar=tipo')).toBe('/alertas/embudo?agrupar=tipo');
+    expect(landingPath('institution_agent', '/alertas')).toBe('/hogares');
+    expect(landingPath('institution_agent', '/alertas/abc')).toBe('/alertas/abc');
+    expect(landingPath('institution_agent', '/bandeja')).toBe('/bandeja');
+    expect(landingPath('coordinator', '/bandeja')).toBe('/hogares');
+    expect(landingPath('auditor', '/alertas/abc')).toBe('/auditoria');
   });
 });
 

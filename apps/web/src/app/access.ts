@@ -13,6 +13,10 @@ export const paths = {
   roster: '/padron',
   rosterPrint: '/padron/imprimir',
   personTracking: (id: string) => `/personas/${encodeURIComponent(id)}/seguimiento`,
+  alerts: '/alertas',
+  alert: (id: string) => `/alertas/${encodeURIComponent(id)}`,
+  funnel: '/alertas/embudo',
+  inbox: '/bandeja',
 } as const;
 
 /** Where a person's tracking pages live: /personas/<id>/seguimiento. */
@@ -36,6 +40,48 @@ export function canSeeAudit(role: Role): boolean {
   return role === 'auditor';
 }
 
+/**
+ * The alert board: the programme's own staff. A field worker sees the alerts of their
+ * households, a coordinator those of their territory (the server narrows the list).
+ */
+export function canSeeAlertBoard(role: Role): boolean {
+  return (
+    role === 'field_worker' ||
+    role === 'coordinator' ||
+    role === 'case_worker' ||
+    role === 'data_steward' ||
+    role === 'programme_admin'
+  );
+}
+
+/** The funnel and times of alerts: who follows the programme's results. */
+export function canSeeAlertFunnel(role: Role): boolean {
+  return (
+    role === 'coordinator' || role === 'case_worker' || role === 'data_steward' || role === 'programme_admin'
+  );
+}
+
+/** The institution inbox: the referrals sent to the agent's institution. */
+export function canSeeInbox(role: Role): boolean {
+  return role === 'institution_agent';
+}
+
+/** One alert's page: from the board, or from the inbox for an institution's agent. */
+export function canSeeAlerts(role: Role): boolean {
+  return canSeeAlertBoard(role) || canSeeInbox(role);
+}
+
+/** Who may raise an alert seen at a visit (alerts.raise on the server). */
+export function canRaiseAlerts(role: Role): boolean {
+  return (
+    role === 'field_worker' ||
+    role === 'coordinator' ||
+    role === 'institution_agent' ||
+    role === 'case_worker' ||
+    role === 'programme_admin'
+  );
+}
+
 /** The i18n key of the household menu entry: a field worker's own, an institution's, or everybody's. */
 export type HouseholdsLabel = 'nav.myHouseholds' | 'nav.facilityHouseholds' | 'nav.households';
 
@@ -45,25 +91,27 @@ export function householdsLabel(role: Role): HouseholdsLabel {
   return 'nav.households';
 }
 
-export type NavKey = HouseholdsLabel | 'nav.roster' | 'nav.audit';
+export type NavKey = HouseholdsLabel | 'nav.roster' | 'nav.audit' | 'nav.alerts' | 'nav.funnel' | 'nav.inbox';
 
 export interface NavItem {
   /** i18n key of the label. */
   label: NavKey;
   to: string;
-  icon: 'households' | 'roster' | 'audit';
+  icon: 'households' | 'roster' | 'audit' | 'alerts' | 'funnel' | 'inbox';
 }
 
 /**
  * The menu of a role, in order. Later modules add their entries here when their pages
- * exist (alerts: /alertas, imports: /importaciones), so the menu never links to a page that
- * is not there yet.
+ * exist (imports: /importaciones), so the menu never links to a page that is not there yet.
  */
 export function navigationFor(role: Role): NavItem[] {
   const items: NavItem[] = [];
   if (canSeeHouseholds(role))
     items.push({ label: householdsLabel(role), to: paths.households, icon: 'households' });
   if (canSeeRosters(role)) items.push({ label: 'nav.roster', to: paths.roster, icon: 'roster' });
+  if (canSeeAlertBoard(role)) items.push({ label: 'nav.alerts', to: paths.alerts, icon: 'alerts' });
+  if (canSeeAlertFunnel(role)) items.push({ label: 'nav.funnel', to: paths.funnel, icon: 'funnel' });
+  if (canSeeInbox(role)) items.push({ label: 'nav.inbox', to: paths.inbox, icon: 'inbox' });
   if (canSeeAudit(role)) items.push({ label: 'nav.audit', to: paths.audit, icon: 'audit' });
   return items;
 }
@@ -99,6 +147,11 @@ export function landingPath(role: Role, wanted: string | null | undefined): stri
   if ((isPathUnder(path, paths.roster) || isPathUnder(path, PERSONS)) && !canSeeRosters(role))
     return homePath(role);
   if (isPathUnder(path, paths.audit) && !canSeeAudit(role)) return homePath(role);
+  if (isPathUnder(path, paths.funnel) && !canSeeAlertFunnel(role)) return homePath(role);
+  if (path === paths.alerts || path.startsWith(`${paths.alerts}?`)) {
+    if (!canSeeAlertBoard(role)) return homePath(role);
+  } else if (isPathUnder(path, paths.alerts) && !canSeeAlerts(role)) return homePath(role);
+  if (isPathUnder(path, paths.inbox) && !canSeeInbox(role)) return homePath(role);
   return path;
 }
 

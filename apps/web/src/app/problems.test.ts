@@ -40,9 +40,16 @@ describe('describeError', () => {
   });
 
   it('falls back on a general sentence for unknown codes and for anything that is not an API error', () => {
-    expect(describeError(problem('VERSION_CONFLICT', 409), t).title).toBe('problems.UNKNOWN');
+    expect(describeError(problem('DUPLICATE', 409), t).title).toBe('problems.UNKNOWN');
     expect(describeError(problem('SOMETHING', 502), t).title).toBe('problems.INTERNAL');
     expect(describeError(new Error('boom'), t)).toEqual({ title: 'problems.UNKNOWN', detail: null });
+  });
+});
+
+describe('describeError on alerts', () => {
+  it('says a conflict on an alert in the interface language', () => {
+    expect(describeError(problem('VERSION_CONFLICT', 409), t).title).toBe('problems.VERSION_CONFLICT');
+    expect(describeError(problem('ILLEGAL_TRANSITION', 409), t).title).toBe('problems.ILLEGAL_TRANSITION');
   });
 });
 

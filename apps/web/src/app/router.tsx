@@ -3,7 +3,16 @@ import { lazy, type ReactNode, Suspense } from 'react';
 import { createBrowserRouter, Navigate, Outlet } from 'react-router';
 import { RequireAuth } from '../features/auth/RequireAuth';
 import { useSession } from '../features/auth/session';
-import { canSeeAudit, canSeeHouseholds, canSeeRosters, homePath } from './access';
+import {
+  canSeeAlertBoard,
+  canSeeAlertFunnel,
+  canSeeAlerts,
+  canSeeAudit,
+  canSeeHouseholds,
+  canSeeInbox,
+  canSeeRosters,
+  homePath,
+} from './access';
 import { Shell } from './Shell';
 import { NoAccessPage, NotFoundPage, RouteErrorPage } from './StatusPages';
 import { PageLoader } from './ui';
@@ -25,6 +34,14 @@ const RosterPrintPage = lazy(() =>
 const PersonTrackingPage = lazy(() =>
   import('../features/tracking/PersonTrackingPage').then((m) => ({ default: m.PersonTrackingPage })),
 );
+const AlertBoardPage = lazy(() =>
+  import('../features/alerts/AlertBoardPage').then((m) => ({ default: m.AlertBoardPage })),
+);
+const AlertPage = lazy(() => import('../features/alerts/AlertPage').then((m) => ({ default: m.AlertPage })));
+const FunnelPage = lazy(() =>
+  import('../features/alerts/FunnelPage').then((m) => ({ default: m.FunnelPage })),
+);
+const InboxPage = lazy(() => import('../features/alerts/InboxPage').then((m) => ({ default: m.InboxPage })));
 const AuditPage = lazy(() => import('../features/audit/AuditPage').then((m) => ({ default: m.AuditPage })));
 
 /** A page only some roles may use; the others get a polite "no access" page instead of an error. */
@@ -114,8 +131,40 @@ export const router = createBrowserRouter([
                   </Allow>
                 ),
               },
+              {
+                path: 'alertas',
+                element: (
+                  <Allow when={canSeeAlertBoard}>
+                    <AlertBoardPage />
+                  </Allow>
+                ),
+              },
+              {
+                path: 'alertas/embudo',
+                element: (
+                  <Allow when={canSeeAlertFunnel}>
+                    <FunnelPage />
+                  </Allow>
+                ),
+              },
+              {
+                path: 'alertas/:id',
+                element: (
+                  <Allow when={canSeeAlerts}>
+                    <AlertPage />
+                  </Allow>
+                ),
+              },
+              {
+                path: 'bandeja',
+                element: (
+                  <Allow when={canSeeInbox}>
+                    <InboxPage />
+                  </Allow>
+                ),
+              },
               // Later modules join here with their pages and a menu entry in access.ts:
-              // alertas (alerts), importaciones (imports).
+              // importaciones (imports).
               { path: '*', element: <NotFoundPage /> },
             ],
           },

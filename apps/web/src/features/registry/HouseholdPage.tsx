@@ -17,12 +17,14 @@ import type { Enrolment, Household, Person, Pregnancy } from '@tejido/schemas';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
-import { paths } from '../../app/access';
+import { canSeeAlerts, paths } from '../../app/access';
 import { isApiError } from '../../app/api';
 import { formatAge, formatDate, formatNumber } from '../../app/format';
 import { StatusBadge, type Tone } from '../../app/StatusBadge';
 import { EmptyState, ErrorAlert, usePageTitle } from '../../app/ui';
 import { useLocale } from '../../i18n';
+import { AlertsSection } from '../alerts/RaiseAlert';
+import { useSession } from '../auth/session';
 import { useHousehold } from './api';
 import { HouseholdHistory } from './HouseholdHistory';
 import { documentLabel, hasTracking, personName } from './people';
@@ -377,6 +379,7 @@ type TabValue = 'datos' | 'historial';
 /** One household: where it is, who lives there, pregnancies, programmes, and what changed. */
 export function HouseholdPage() {
   const { t } = useTranslation();
+  const me = useSession();
   const { id = '' } = useParams();
   const location = useLocation();
   const [params, setParams] = useSearchParams();
@@ -459,6 +462,14 @@ export function HouseholdPage() {
         <Tabs.Panel value="datos" pt="md">
           <Stack gap="md">
             <HouseholdFacts household={h} />
+            {canSeeAlerts(me.role) && (
+              <AlertsSection
+                householdId={h.id}
+                members={h.members
+                  .filter((person) => person.status === 'active')
+                  .map((person) => ({ id: person.id, name: personName(person) }))}
+              />
+            )}
             <MembersSection members={h.members} />
             <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
               <PregnanciesSection members={h.members} />

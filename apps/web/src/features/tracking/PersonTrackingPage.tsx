@@ -21,11 +21,13 @@ import type { TFunction } from 'i18next';
 import { type ReactNode, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
-import { paths } from '../../app/access';
+import { canSeeAlerts, paths } from '../../app/access';
 import { isApiError } from '../../app/api';
 import { formatAge, formatDate, parseDayFirstDate, todayInPeru } from '../../app/format';
 import { EmptyState, ErrorAlert, usePageTitle } from '../../app/ui';
 import { useLocale } from '../../i18n';
+import { AlertsSection } from '../alerts/RaiseAlert';
+import { useSession } from '../auth/session';
 import { personName } from '../registry/people';
 import { completedMonths, daysBetween, gestationalWeeksOn } from './ages';
 import { usePersonTracking } from './api';
@@ -205,6 +207,7 @@ function TrackingSkeleton() {
  */
 export function PersonTrackingPage() {
   const { t } = useTranslation();
+  const me = useSession();
   const locale = useLocale();
   const { id = '' } = useParams();
   const location = useLocation();
@@ -268,6 +271,13 @@ export function PersonTrackingPage() {
       <Header tracking={data} back={back} />
       <AsOfPicker asOf={asOf} onChange={setAsOf} birthDate={data.birthDate} />
       {tracking.isError && <ErrorAlert error={tracking.error} onRetry={() => void tracking.refetch()} />}
+      {canSeeAlerts(me.role) && !asOf && (
+        <AlertsSection
+          householdId={data.householdId}
+          personId={data.personId}
+          members={[{ id: data.personId, name: personName(data) }]}
+        />
+      )}
 
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md" style={{ alignItems: 'start' }}>
         <Paper
