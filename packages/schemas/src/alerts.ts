@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { CalendarDate, OptionalText, RequiredText, Uuid } from './common';
 import { InstitutionKind, TerritoryCode } from './territory';
-import { PathwaySubject } from './tracking';
+import { EvidenceKind, PathwaySubject } from './tracking';
 
 export const AlertSeverity = z.enum(['low', 'medium', 'high', 'critical']);
 export type AlertSeverity = z.infer<typeof AlertSeverity>;
@@ -85,6 +85,12 @@ export const AlertTypeDefinition = z
     raisedBy: z.literal('person').optional(),
     /** Rule alerts: children, pregnancies or both (default both). */
     subjects: z.array(PathwaySubject).min(1).optional(),
+    /**
+     * Rule alerts: the evidence kinds that answer it. When the rule stops holding, the alert is
+     * closed as resolved by the latest such evidence recorded since it was raised, or else as
+     * the rule cleared (the child left the item's age).
+     */
+    resolvedBy: z.array(EvidenceKind).min(1).optional(),
   })
   .refine((t) => (t.rule === undefined) !== (t.raisedBy === undefined), {
     message: 'give either a rule or raisedBy: person',

@@ -368,12 +368,28 @@ describe(`alerts and referrals on ${testEngine}`, () => {
           personName: null,
           events: [],
         });
-        const list = (await as(user, 'GET', `/api/v1/alerts?household=${f.ids.households.hA1}`)).json();
+        const list = (await as(user, 'GET', '/api/v1/alerts?open=true&limit=200')).json();
         const line = list.items.find((i: { id: string }) => i.id === alert.id);
         expect(line, user).toMatchObject({ restricted: true, typeCode: null, householdId: null });
       }
+      // A filter that would tell what the restricted line hides finds nothing.
+      for (const query of [
+        'type=violence_signs',
+        `institution=${f.ids.cem}`,
+        'severity=critical&open=true',
+      ]) {
+        const found = (
+          await as('worker1', 'GET', `/api/v1/alerts?household=${f.ids.households.hA1}&${query}`)
+        ).json();
+        expect(
+          found.items.some((i: { id: string }) => i.id === alert.id),
+          query,
+        ).toBe(false);
+      }
+      // The raiser's answer was restricted too: it carries no version.
+      expect(alert.version).toBe(0);
       const denied = await as('coord_north', 'POST', `/api/v1/alerts/${alert.id}/refer`, {
-        version: alert.version,
+        version: 1,
         institutionId: f.ids.cem,
       });
       expect(denied.statusCode).toBe(403);
@@ -484,7 +500,12 @@ describe(`alerts and referrals on ${testEngine}`, () => {
       const res = await as('coord_region', 'GET', '/api/v1/alerts/funnel?territory=05&groupBy=type');
       expect(res.statusCode, res.body).toBe(200);
       const funnel = res.json();
-      const rows = await f.database.db.selectFrom('alert').selectAll().execute();
+      // A coordinator's funnel counts the alerts whose details they may see: not the sensitive ones.
+      const all = await f.database.db.selectFrom('alert').selectAll().execute();
+      const rows = all.filter((r) => !r.sensitive);
+      expect(rows.length).toBeLessThan(all.length);
+      const admin = (await as('admin', 'GET', '/api/v1/alerts/funnel')).json();
+      expect(admin.counts.identified).toBe(all.length);
       expect(funnel.counts).toMatchObject({
         identified: rows.length,
         referred: rows.filter((r) => r.referred_at).length,

@@ -11,7 +11,7 @@ import type { Actor } from '../access/actor';
 import { assertCan } from '../access/permissions';
 import { codeRange, territoryInScope } from '../access/scope';
 import { recordAudit } from '../audit/service';
-import { alertInScope } from './service';
+import { alertInScope, detailsVisible } from './service';
 import { type AlertTypeSet, loadAlertTypes } from './types';
 
 type Db = Kysely<DB>;
@@ -20,8 +20,9 @@ type Db = Kysely<DB>;
  * The programme's headline figure (seed 001: 35,028 alerts, 79 % referred, 38 % attended): how
  * many alerts raised in a period reached each stage, and how long each stage took (median and
  * 90th percentile), for a territory, institution or alert type; optionally a row per child
- * territory, type or institution. Aggregates only, so sensitive alerts count like the others.
- * Read from alert_funnel_idx alone (territory, raised_at, and the stage times it includes).
+ * territory, type or institution. Sensitive alerts count in the funnels of those who may see
+ * them (programme staff, case workers): for anyone else a count of one in a village would name
+ * a case. Read from alert_funnel_idx (territory, raised_at, and the stage times it includes).
  */
 export async function alertFunnel(
   db: Db,
@@ -33,7 +34,7 @@ export async function alertFunnel(
   if (query.territory && !territoryInScope(actor, query.territory)) {
     throw new DomainError('NOT_FOUND', 'No such territory in your scope');
   }
-  const where = [alertInScope(actor), ...conditions(query)];
+  const where = [alertInScope(actor), detailsVisible(actor), ...conditions(query)];
   const totals = await sql<Record<string, number | null>>`
     SELECT ${COUNTS},
       ${times('referred_at', 'raised_at', 'ir')},

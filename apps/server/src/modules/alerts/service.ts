@@ -67,20 +67,42 @@ export function alertInScope(actor: Actor): RawBuilder<SqlBool> {
   });
 }
 
-/** The receiving institution's agents (or its system's token). */
-function isReceiver(actor: Actor, alert: Pick<AlertRow, 'institution_id'>): boolean {
+/**
+ * The receiving institution's agents (or its system's token): the institution the alert is
+ * referred to, while it holds the referral or after it took it on (accepted). An institution
+ * that rejected the referral is no longer its receiver.
+ */
+function isReceiver(
+  actor: Actor,
+  alert: Pick<AlertRow, 'institution_id' | 'stage' | 'accepted_at'>,
+): boolean {
   return (
     actor.scope.kind === 'institution' &&
     alert.institution_id !== null &&
-    actor.scope.institutionId === alert.institution_id
+    actor.scope.institutionId === alert.institution_id &&
+    (alert.stage === 'referred' ||
+      alert.stage === 'accepted' ||
+      alert.stage === 'attended' ||
+      alert.accepted_at !== null)
   );
+}
+
+/** The same as seesDetails, in SQL over `alert a`: rows whose details the actor may see. */
+export function detailsVisible(actor: Actor): RawBuilder<SqlBool> {
+  if (actor.kind === 'system' || can(actor, 'alerts.sensitive')) return sql<SqlBool>`true`;
+  if (actor.scope.kind !== 'institution') return sql<SqlBool>`NOT a.sensitive`;
+  return sql<SqlBool>`(NOT a.sensitive OR (a.institution_id = ${actor.scope.institutionId}
+    AND (a.stage IN ('referred', 'accepted', 'attended') OR a.accepted_at IS NOT NULL)))`;
 }
 
 /**
  * Whether the actor may see a sensitive alert's details: roles allowed to see sensitive alerts
  * and the institution it is referred to. Everyone else sees "restricted alert" and nothing more.
  */
-export function seesDetails(actor: Actor, alert: Pick<AlertRow, 'sensitive' | 'institution_id'>): boolean {
+export function seesDetails(
+  actor: Actor,
+  alert: Pick<AlertRow, 'sensitive' | 'institution_id' | 'stage' | 'accepted_at'>,
+): boolean {
   return !alert.sensitive || can(actor, 'alerts.sensitive') || isReceiver(actor, alert);
 }
 
@@ -159,7 +181,7 @@ function toSummary(actor: Actor, r: SummaryRow): AlertSummary {
       stage: r.stage,
       outcome: null,
       stageDueAt: iso(r.stage_due_at),
-      escalationLevel: r.escalation_level,
+      escalationLevel: 0,
       raisedAt: null,
       personId: null,
       personName: null,
@@ -168,7 +190,7 @@ function toSummary(actor: Actor, r: SummaryRow): AlertSummary {
       territoryCode: null,
       territoryName: null,
       institution: null,
-      version: r.version,
+      version: 0,
     };
   }
   const name = r.given_names
@@ -197,8 +219,28 @@ function toSummary(actor: Actor, r: SummaryRow): AlertSummary {
   };
 }
 
-function filterConditions(f: AlertFilters, options: { withStage: boolean }): RawBuilder<SqlBool>[] {
+/** Filters that say something a restricted line hides (its type, person, institution, dates, outcome). */
+const REVEALING: ReadonlyArray<keyof AlertFilters> = [
+  'type',
+  'severity',
+  'institution',
+  'person',
+  'household',
+  'outcome',
+  'reached',
+  'from',
+  'to',
+];
+
+function filterConditions(
+  actor: Actor,
+  f: AlertFilters,
+  options: { withStage: boolean },
+): RawBuilder<SqlBool>[] {
   const where: RawBuilder<SqlBool>[] = [];
+  // A restricted alert matching `type=violence_signs` would tell its type: such filters only
+  // match alerts whose details the reader may see.
+  if (REVEALING.some((k) => f[k] !== undefined)) where.push(detailsVisible(actor));
   if (f.territory) {
     if (f.territory.length > 6) where.push(sql<SqlBool>`a.village_code = ${f.territory}`);
     else {
@@ -261,7 +303,7 @@ const and = (conditions: RawBuilder<SqlBool>[]) =>
 export async function listAlerts(db: Db, actor: Actor, query: AlertQuery): Promise<AlertPage> {
   assertCan(actor, 'alerts.read');
   const scope = alertInScope(actor);
-  const where = [scope, ...filterConditions(query, { withStage: true })];
+  const where = [scope, ...filterConditions(actor, query, { withStage: true })];
   const dueKey = sql`coalesce(a.stage_due_at, ${FAR_FUTURE}::timestamp AT TIME ZONE 'UTC')`;
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
@@ -272,7 +314,7 @@ export async function listAlerts(db: Db, actor: Actor, query: AlertQuery): Promi
     WHERE ${and(where)}
     ORDER BY ${dueKey}, a.id
     LIMIT ${query.limit + 1}`.execute(db);
-  const counts = await stageCounts(db, [scope, ...filterConditions(query, { withStage: false })]);
+  const counts = await stageCounts(db, [scope, ...filterConditions(actor, query, { withStage: false })]);
   const page = rows.rows.slice(0, query.limit);
   const last = page.at(-1);
   await recordAudit(db, actor, [
@@ -445,7 +487,7 @@ async function detailOf(db: Db, actor: Actor, r: SummaryRow): Promise<AlertDetai
     sql<{ address: string | null; reference: string | null; phone: string | null; village: string | null }>`
       SELECT h.address, h.reference, h.phone, v.name AS village
       FROM household h LEFT JOIN territory v ON v.code = h.village_code
-      WHERE h.id = ${r.household_id}`.execute(db),
+      WHERE h.id = ${r.household_id} AND (${isReceiver(actor, r)} OR ${householdInScope(actor)})`.execute(db),
   ]);
   const h = household.rows[0];
   const timeline: AlertEvent[] = events.rows.map((e) => ({
@@ -696,6 +738,9 @@ export async function addAttachment(
   return db.transaction().execute(async (trx) => {
     const r = await alertRow(trx, actor, alertId, true);
     if (!seesDetails(actor, r)) throw new DomainError('FORBIDDEN', 'This alert is restricted');
+    if (!isOpenStage(r.stage)) {
+      throw new DomainError('CONFLICT', `The alert is ${r.stage}: attach files to an open alert`);
+    }
     if (actor.kind === 'user' && !can(actor, 'alerts.raise') && !isReceiver(actor, r)) {
       throw new DomainError('FORBIDDEN', `The role ${actor.role} cannot attach files to alerts`);
     }

@@ -6,10 +6,11 @@ import { type AlertTypeSet, loadAlertTypes } from './types';
  * Rule alerts follow the stored statuses: each status row lists the rule alert types that fire
  * for its person (tracking_status.alerts, written with the status). This raises an alert for
  * every type that fires without an open one, and closes the open rule alerts whose type no longer
- * fires: "resolved by evidence" when evidence arrived since the alert was raised (linked), "rule
- * cleared" when the rule stopped holding without new evidence (the child left the item's age),
- * "not tracked" when the person has no status any more. Set-based: two statements whatever the
- * number of persons, in the caller's transaction.
+ * fires: "resolved by evidence" when evidence of a kind that answers the type (its `resolvedBy`)
+ * was recorded since the alert was raised (the latest is linked), "rule cleared" when the rule
+ * stopped holding without such evidence (the child left the item's age), "not tracked" when the
+ * person has no status any more. Set-based: two statements whatever the number of persons, in
+ * the caller's transaction.
  */
 
 /** Persons whose alerts to synchronise: all tracked persons (after a recompute) or some. */
@@ -17,8 +18,6 @@ export type AlertSyncScope = { kind: 'all' } | { kind: 'persons'; ids: readonly 
 
 export interface AlertSyncOptions {
   types?: AlertTypeSet;
-  /** The evidence that caused this refresh: linked to the alerts it resolves. */
-  evidenceId?: string | null;
 }
 
 export interface AlertSyncResult {
@@ -51,7 +50,10 @@ export async function syncRuleAlerts(
       severity: t.severity,
       sensitive: t.sensitive,
       refer_hours: t.deadlines.refer,
+      resolved_by: t.resolvedBy ?? [],
     }));
+  const typeTable = sql`jsonb_to_recordset(${JSON.stringify(ruleTypes)}::jsonb)
+    AS t(code text, severity text, sensitive boolean, refer_hours int, resolved_by text[])`;
   const onAlert: RawBuilder<SqlBool> =
     scope.kind === 'all'
       ? sql<SqlBool>`true`
@@ -60,12 +62,12 @@ export async function syncRuleAlerts(
     scope.kind === 'all'
       ? sql<SqlBool>`true`
       : sql<SqlBool>`s.person_id = ANY(${sql.val([...scope.ids])}::uuid[])`;
-  const evidenceId = options.evidenceId ?? null;
 
   // 1. Close what no longer fires, with a 'resolve' step in the history.
   const closed = await sql<{ n: number }>`
     WITH gone AS (
-      SELECT a.id, a.stage, a.institution_id, a.person_id, a.raised_at, (s.person_id IS NULL) AS untracked
+      SELECT a.id, a.stage, a.type_code, a.institution_id, a.person_id, a.raised_at,
+             (s.person_id IS NULL) AS untracked
       FROM alert a
       LEFT JOIN tracking_status s ON s.person_id = a.person_id
       WHERE a.origin = 'rule' AND a.stage NOT IN ('closed', 'cancelled') AND ${onAlert}
@@ -73,10 +75,10 @@ export async function syncRuleAlerts(
     ),
     linked AS (
       SELECT g.*, CASE WHEN g.untracked THEN NULL
-        WHEN ${evidenceId}::uuid IS NOT NULL THEN ${evidenceId}::uuid
-        ELSE (SELECT e.id FROM evidence e WHERE e.person_id = g.person_id AND e.recorded_at >= g.raised_at
+        ELSE (SELECT e.id FROM evidence e
+              WHERE e.person_id = g.person_id AND e.recorded_at >= g.raised_at AND e.kind = ANY (t.resolved_by)
               ORDER BY e.recorded_at DESC, e.id DESC LIMIT 1) END AS evidence_id
-      FROM gone g
+      FROM gone g LEFT JOIN ${typeTable} ON t.code = g.type_code
     ),
     done AS (
       UPDATE alert a SET stage = 'closed',
@@ -85,7 +87,8 @@ export async function syncRuleAlerts(
         resolved_by_evidence_id = l.evidence_id, ended_at = now(), stage_due_at = NULL,
         version = a.version + 1, updated_at = now()
       FROM linked l
-      WHERE a.id = l.id
+      -- Re-checked on the row as it is when locked: a person who cancelled or closed it meanwhile wins.
+      WHERE a.id = l.id AND a.stage NOT IN ('closed', 'cancelled')
       RETURNING a.id, l.stage AS from_stage, a.institution_id, a.outcome, a.resolved_by_evidence_id
     ),
     logged AS (
@@ -106,8 +109,7 @@ export async function syncRuleAlerts(
            now() + make_interval(hours => t.refer_hours), now(), now()
     FROM tracking_status s
     CROSS JOIN LATERAL unnest(s.alerts) AS f(code)
-    JOIN jsonb_to_recordset(${JSON.stringify(ruleTypes)}::jsonb)
-      AS t(code text, severity text, sensitive boolean, refer_hours int) ON t.code = f.code
+    JOIN ${typeTable} ON t.code = f.code
     WHERE cardinality(s.alerts) > 0 AND ${onStatus}
       AND NOT EXISTS (
         SELECT 1 FROM alert a

@@ -89,14 +89,14 @@ export async function loadSubjects(
 /**
  * Recompute and store the status of some persons as of a date, in the caller's transaction:
  * persons no longer tracked (a child turned 36 months, a pregnancy ended) lose their row. Their
- * rule alerts follow in the same transaction (raised, or closed as resolved by `evidenceId`).
+ * rule alerts follow in the same transaction (raised, or closed as resolved by the evidence).
  */
 export async function refreshStatuses(
   trx: Transaction<DB> | Db,
   filter: PersonFilter,
   asOf: string,
   set: PathwaySet = loadPathways(),
-  options: { alerts?: AlertTypeSet; evidenceId?: string | null } = {},
+  options: { alerts?: AlertTypeSet } = {},
 ) {
   const alerts = options.alerts ?? loadAlertTypes();
   const loaded = await loadSubjects(trx, asOf, filter);
@@ -134,7 +134,7 @@ export async function refreshStatuses(
     await syncRuleAlerts(
       trx,
       filter.kind === 'all' ? { kind: 'all' } : { kind: 'persons', ids: [...results.keys(), ...gone] },
-      { types: alerts, evidenceId: options.evidenceId ?? null },
+      { types: alerts },
     );
   }
   return results;
@@ -304,9 +304,7 @@ export async function recordEvidence(
         );
       }
     }
-    const results = await refreshStatuses(trx, { kind: 'ids', ids: [personId] }, today, undefined, {
-      evidenceId: inserted ? stored.id : null,
-    });
+    const results = await refreshStatuses(trx, { kind: 'ids', ids: [personId] }, today);
     const evaluated = results.get(personId);
     await recordAudit(trx, actor, [
       {
