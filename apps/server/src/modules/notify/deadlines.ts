@@ -91,7 +91,9 @@ export async function checkDeadlines(
       ), moved AS (
         UPDATE alert a SET
           escalation_level = a.escalation_level + 1,
-          stage_due_at = old.missed + make_interval(hours =>
+          -- From now when the jobs were down past the missed deadline: one level per stage
+          -- duration, not one level per round until national staff.
+          stage_due_at = greatest(old.missed, ${now}::timestamptz) + make_interval(hours =>
             coalesce((${hours}::jsonb -> old.type_code ->> old.deadline)::int, 24)),
           reminded = false,
           updated_at = ${now}

@@ -1,7 +1,9 @@
 import { type AlertDeadline, escalationTerritoryLength, MAX_ESCALATION_LEVEL, uuidv7 } from '@tejido/core';
 import type { AlertEventTable, DB } from '@tejido/db';
-import type { WebhookEvent } from '@tejido/schemas';
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Role, Scope, WebhookEvent } from '@tejido/schemas';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import type { Actor } from '../access/actor';
+import { can } from '../access/permissions';
 import { type AlertTypeSet, loadAlertTypes } from '../alerts/types';
 import {
   type Locale,
@@ -31,8 +33,10 @@ export interface DispatchOptions {
   types?: AlertTypeSet;
   /**
    * A hole in `seq` may be an event whose transaction has not committed yet (on a server with
-   * many connections) or a rolled-back one. Holes younger than this are waited for; older ones
-   * are skipped. 0 on the embedded database, where nothing else writes while the dispatcher reads.
+   * many connections) or a rolled-back one. Holes younger than this are always waited for; an
+   * older one is skipped only when no transaction that could still write it is running (see
+   * takeReady), so that a long one (a national recompute's alert sync) loses nothing. 0 on the
+   * embedded database, where nothing else writes while the dispatcher reads.
    */
   gapGraceMs?: number;
   now?: () => Date;
@@ -69,9 +73,6 @@ interface Plan {
   webhook: { event: WebhookEvent; institutionId: string } | null;
   facts: Omit<MessageFacts, 'kind'>;
 }
-
-/** Roles that see sensitive alerts whole (besides the receiving institution's agents). */
-const SENSITIVE_READERS = new Set(['case_worker', 'programme_admin']);
 
 const INSERT_CHUNK = 1000;
 
@@ -118,7 +119,10 @@ async function dispatchBatch(
     .orderBy('seq')
     .limit(o.batch)
     .execute();
-  const events = takeReady(read, cursor, o.gapGraceMs, o.now);
+  const gapped = read.some((e, i) => Number(e.seq) !== (i === 0 ? cursor : Number(read[i - 1]!.seq)) + 1);
+  const writers = gapped ? await runningWriters(trx) : [];
+  let events = takeReady(read, cursor, o.gapGraceMs, o.now, writers);
+  if (gapped) events = await withoutLateArrivals(trx, cursor, events);
   if (events.length === 0) return { events: 0, notifications: 0, deliveries: 0, cursor, more: false };
 
   const alerts = await loadAlerts(trx, [...new Set(events.map((e) => e.alert_id))]);
@@ -144,7 +148,7 @@ async function dispatchBatch(
       const locale: Locale = localeOf(user.locale);
       const allowed =
         !alert.sensitive ||
-        SENSITIVE_READERS.has(user.role) ||
+        can(actorOf(user), 'alerts.sensitive') ||
         (user.role === 'institution_agent' &&
           plan.institutionId !== null &&
           user.scope_institution_id === plan.institutionId);
@@ -236,24 +240,82 @@ async function dispatchBatch(
 }
 
 /**
- * The events that can be dispatched now: in order, stopping at a hole in `seq` that is young
- * enough to be a transaction still committing (see DispatchOptions.gapGraceMs).
+ * When the transactions that hold an id (backend_xid) started, other than the dispatcher's:
+ * any of them may have taken a `seq` it has not committed yet. Only this database's; an
+ * unknown start (another role's session, without pg_read_all_stats) is null. On the embedded
+ * database the dispatcher is the only session: nothing is found, as before.
+ */
+async function runningWriters(trx: Kysely<DB>): Promise<Array<Date | null>> {
+  const r = await sql<{ xact_start: Date | string | null }>`
+    SELECT xact_start FROM pg_stat_activity
+    WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid() AND datname = current_database()`.execute(trx);
+  return r.rows.map((w) => (w.xact_start === null ? null : new Date(w.xact_start)));
+}
+
+/**
+ * The ready events up to the first hole that is no longer one: a transaction that ended
+ * between the read of the events and the look at the running ones committed rows the read did
+ * not see. Those are dispatched next time; the cursor stops before them.
+ */
+async function withoutLateArrivals(trx: Kysely<DB>, cursor: number, events: EventRow[]): Promise<EventRow[]> {
+  const last = events.at(-1);
+  if (!last) return events;
+  const late = await trx
+    .selectFrom('alert_event')
+    .select((eb) => eb.fn.min('seq').as('seq'))
+    .where('seq', '>', cursor)
+    .where('seq', '<=', Number(last.seq))
+    .where(
+      'seq',
+      'not in',
+      events.map((e) => Number(e.seq)),
+    )
+    .executeTakeFirst();
+  if (late?.seq === null || late?.seq === undefined) return events;
+  const first = Number(late.seq);
+  return events.filter((e) => Number(e.seq) < first);
+}
+
+/**
+ * The events that can be dispatched now: in order, stopping at a hole in `seq` that may still
+ * be filled — the event after it is younger than the grace (see DispatchOptions.gapGraceMs), or
+ * a transaction that started before that event was written is still running (`writers`, their
+ * start times; null when unknown): it may hold the missing seqs (a long alert sync writes
+ * its events with one early `seq` after another while shorter transactions commit later ones).
+ * A hole is skipped only when it can no longer be filled: a rolled-back transaction's.
  */
 export function takeReady<T extends { seq: number | string; at: Date }>(
   events: T[],
   cursor: number,
   gapGraceMs: number,
   now: Date,
+  writers: ReadonlyArray<Date | null> = [],
 ): T[] {
   const ready: T[] = [];
   let expected = cursor + 1;
   for (const e of events) {
     const seq = Number(e.seq);
-    if (seq !== expected && gapGraceMs > 0 && e.at.getTime() > now.getTime() - gapGraceMs) break;
+    if (seq !== expected) {
+      if (gapGraceMs > 0 && e.at.getTime() > now.getTime() - gapGraceMs) break;
+      if (writers.some((started) => started === null || started.getTime() <= e.at.getTime())) break;
+    }
     ready.push(e);
     expected = seq + 1;
   }
   return ready;
+}
+
+/** A recipient as the permission table sees them. */
+function actorOf(user: UserRow): Actor {
+  const scope: Scope =
+    user.scope_kind === 'territory' && user.scope_territory_code
+      ? { kind: 'territory', territoryCode: user.scope_territory_code }
+      : user.scope_kind === 'institution' && user.scope_institution_id
+        ? { kind: 'institution', institutionId: user.scope_institution_id }
+        : user.scope_kind === 'national' || user.scope_kind === 'assigned'
+          ? { kind: user.scope_kind }
+          : { kind: 'none' };
+  return { kind: 'user', id: user.id, name: '', role: user.role as Role, scope, ip: null };
 }
 
 export interface AlertFacts extends PayloadAlert {
@@ -336,6 +398,8 @@ interface Candidates {
   agents: Map<string, UserRow[]>;
   coordinators: Map<string, UserRow[]>;
   nationalAdmins: UserRow[];
+  /** Case workers with a territory scope: they act on sensitive alerts of their territory. */
+  caseWorkers: UserRow[];
 }
 
 async function loadCandidates(
@@ -348,6 +412,14 @@ async function loadCandidates(
   for (const a of alerts) {
     for (let level = 1; level < MAX_ESCALATION_LEVEL; level += 1) {
       prefixes.add(a.territory_code.slice(0, escalationTerritoryLength(level)));
+    }
+  }
+  // Every territory that contains a sensitive alert's district: a case worker of any of them.
+  const sensitiveAreas = new Set<string>();
+  for (const a of alerts) {
+    if (!a.sensitive) continue;
+    for (let length = 1; length <= a.territory_code.length; length += 1) {
+      sensitiveAreas.add(a.territory_code.slice(0, length));
     }
   }
   const rows = await trx
@@ -378,12 +450,27 @@ async function loadCandidates(
               ]),
             ]
           : []),
+        ...(sensitiveAreas.size > 0
+          ? [
+              eb.and([
+                eb('role', '=', 'case_worker'),
+                eb('scope_kind', '=', 'territory'),
+                eb('scope_territory_code', 'in', [...sensitiveAreas]),
+              ]),
+            ]
+          : []),
         eb.and([eb('role', '=', 'programme_admin'), eb('scope_kind', '=', 'national')]),
       ]),
     )
     .orderBy('id')
     .execute();
-  const c: Candidates = { byId: new Map(), agents: new Map(), coordinators: new Map(), nationalAdmins: [] };
+  const c: Candidates = {
+    byId: new Map(),
+    agents: new Map(),
+    coordinators: new Map(),
+    nationalAdmins: [],
+    caseWorkers: [],
+  };
   const push = (m: Map<string, UserRow[]>, key: string, u: UserRow) => {
     const list = m.get(key);
     if (list) list.push(u);
@@ -394,8 +481,20 @@ async function loadCandidates(
     if (u.role === 'institution_agent' && u.scope_institution_id) push(c.agents, u.scope_institution_id, u);
     if (u.role === 'coordinator' && u.scope_territory_code) push(c.coordinators, u.scope_territory_code, u);
     if (u.role === 'programme_admin') c.nationalAdmins.push(u);
+    if (u.role === 'case_worker' && u.scope_territory_code) c.caseWorkers.push(u);
   }
   return c;
+}
+
+/**
+ * Who can act on a sensitive alert besides national programme staff: only case workers (and
+ * programme staff) may refer or cancel one, and coordinators are told of it in restricted words
+ * only. Those whose territory contains the alert's district.
+ */
+export function caseWorkersOf(c: Candidates, territoryCode: string): UserRow[] {
+  return c.caseWorkers.filter(
+    (u) => u.scope_territory_code && territoryCode.startsWith(u.scope_territory_code),
+  );
 }
 
 /**
@@ -478,9 +577,18 @@ function planEvent(
     facts: { ...base, ...extra },
   });
   const wasWithInstitution = event.from_stage === 'referred' || event.from_stage === 'accepted';
+  // The institution holds the referral: it has it, or had it until the alert was closed. One
+  // that rejected it (the alert went back to be referred again) is told nothing more about it.
+  const institutionHolds =
+    alert.accepted_at !== null ||
+    event.from_stage === 'referred' ||
+    event.from_stage === 'accepted' ||
+    event.from_stage === 'attended';
+  // A sensitive alert's next step is for those allowed to see it whole (see caseWorkersOf).
+  const actors = alert.sensitive ? caseWorkersOf(c, alert.territory_code) : [];
   switch (event.action) {
     case 'raise':
-      return plan('alert.raised', [...district, ...workerList], { due: currentDue });
+      return plan('alert.raised', [...district, ...workerList, ...actors], { due: currentDue });
     case 'refer':
       return plan(
         'referral.received',
@@ -489,24 +597,24 @@ function planEvent(
         'referral.received',
       );
     case 'reject':
-      return plan('referral.rejected', [...workerList, ...district], { due: currentDue });
+      return plan('referral.rejected', [...workerList, ...district, ...actors], { due: currentDue });
     case 'attend':
       return plan('referral.attended', [...workerList, ...district]);
     case 'escalate': {
       const level = Math.min(MAX_ESCALATION_LEVEL, Math.max(1, Number(detail.level) || 1));
       return plan(
         'alert.escalated',
-        coordinatorsFrom(c, alert.territory_code, level),
+        [...coordinatorsFrom(c, alert.territory_code, level), ...actors],
         { level, due: dateOr(detail.dueAt, null) },
         wasWithInstitution ? 'referral.escalated' : null,
       );
     }
     case 'remind': {
       const due = dateOr(detail.dueAt, currentDue);
-      if (deadline === 'accept' || deadline === 'attend') {
+      if ((deadline === 'accept' || deadline === 'attend') && wasWithInstitution) {
         return plan('deadline.reminder', agentsOf(eventInstitution), { due }, 'referral.reminder');
       }
-      return plan('deadline.reminder', [...workerList, ...district], { due, deadline: 'refer' });
+      return plan('deadline.reminder', [...workerList, ...district, ...actors], { due, deadline: 'refer' });
     }
     case 'cancel':
       return wasWithInstitution
@@ -519,7 +627,7 @@ function planEvent(
         'alert.closed',
         workerList,
         { closedBy: event.action },
-        alert.institution_id ? 'referral.closed' : null,
+        alert.institution_id && institutionHolds ? 'referral.closed' : null,
         false,
       );
     default:

@@ -71,7 +71,11 @@ export function startAlertJobs(options: AlertJobsOptions): AlertJobs {
     });
     await step('send', () => sendNotifications(database, { adapters, now: clock() }));
     await step('webhooks', () =>
-      deliverWebhooks(database, { now: clock(), timeoutMs: settings.webhookTimeoutMs }),
+      deliverWebhooks(database, {
+        now: clock(),
+        timeoutMs: settings.webhookTimeoutMs,
+        allowPrivate: settings.webhookAllowPrivate,
+      }),
     );
   };
 

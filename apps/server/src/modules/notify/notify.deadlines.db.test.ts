@@ -91,11 +91,12 @@ describe(`deadlines: reminders and escalations, on ${testEngine}`, () => {
     expect(await recipients(Number(remind.seq))).toEqual(['agent_c']);
 
     expect(await check(at(49))).toEqual({ reminded: 0, escalated: 1 });
+    // The next deadline runs from the check that found the missed one (an hour late here).
     expect(await alertRow(id)).toMatchObject({
       escalation_level: 1,
       reminded: false,
       version: 1,
-      stage_due_at: at(96),
+      stage_due_at: at(97),
     });
     const first = await lastEvent(id);
     expect(first).toMatchObject({
@@ -106,7 +107,7 @@ describe(`deadlines: reminders and escalations, on ${testEngine}`, () => {
         level: 1,
         deadline: 'accept',
         dueAt: '2026-03-04T15:00:00.000Z',
-        nextDueAt: '2026-03-06T15:00:00.000Z',
+        nextDueAt: '2026-03-06T16:00:00.000Z',
       },
     });
     await dispatch();
@@ -116,8 +117,8 @@ describe(`deadlines: reminders and escalations, on ${testEngine}`, () => {
     expect(await check(at(73))).toEqual({ reminded: 1, escalated: 0 });
     expect(await check(at(97))).toEqual({ reminded: 0, escalated: 1 });
     const second = await lastEvent(id);
-    expect(second.detail).toMatchObject({ level: 2, dueAt: '2026-03-06T15:00:00.000Z' });
-    expect(await alertRow(id)).toMatchObject({ escalation_level: 2, stage_due_at: at(144), version: 1 });
+    expect(second.detail).toMatchObject({ level: 2, dueAt: '2026-03-06T16:00:00.000Z' });
+    expect(await alertRow(id)).toMatchObject({ escalation_level: 2, stage_due_at: at(145), version: 1 });
     await dispatch();
     // Province 0502 has no coordinator: the region's is told.
     expect(await recipients(Number(second.seq))).toEqual(['coord_region']);
@@ -154,10 +155,10 @@ describe(`deadlines: reminders and escalations, on ${testEngine}`, () => {
     const r = await check(now, 1);
     expect(r.escalated).toBe(1);
     const row = await alertRow(overdue);
-    // sick_child: 12 h to refer.
+    // sick_child: 12 h to refer, from now: jobs that were down do not climb a level per round.
     expect(row).toMatchObject({
       escalation_level: 1,
-      stage_due_at: new Date(now.getTime() - 30 * 24 * HOUR + 12 * HOUR),
+      stage_due_at: new Date(now.getTime() + 12 * HOUR),
     });
     expect((await lastEvent(overdue)).detail).toMatchObject({ level: 1, deadline: 'refer' });
     expect(await alertRow(national)).toMatchObject({ escalation_level: 4, version: 1 });

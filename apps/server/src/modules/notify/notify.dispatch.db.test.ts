@@ -1,5 +1,7 @@
 import { uuidv7 } from '@tejido/core';
 import { testEngine } from '@tejido/db/testing';
+import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture, type FixtureUser } from '../../testing/fixture';
 import { dispatchEvents } from './dispatch';
@@ -404,6 +406,186 @@ describe(`dispatching alert events to people and institutions, on ${testEngine}`
         .where('id', 'in', [f.ids.users.coord_north, f.ids.users.worker1])
         .execute();
     }
+  });
+
+  it('tells the case workers of its territory of a sensitive alert, in full, at each step they can take', async () => {
+    const alert = await insertAlert(db(), f, {
+      household: 'hC',
+      person: 'motherC',
+      type: 'violence_signs',
+      sensitive: true,
+      stage: 'rejected',
+      institutionId: f.ids.cem,
+    });
+    const raise = await insertEvent(db(), alert, {
+      action: 'raise',
+      to: 'identified',
+      actor: user('worker3'),
+    });
+    const reject = await insertEvent(db(), alert, {
+      action: 'reject',
+      from: 'referred',
+      to: 'rejected',
+      institutionId: f.ids.cem,
+      actor: user('agent_cem'),
+      reason: 'No corresponde',
+    });
+    const remind = await insertEvent(db(), alert, {
+      action: 'remind',
+      from: 'rejected',
+      to: 'rejected',
+      institutionId: f.ids.cem,
+      detail: { deadline: 'refer', dueAt: '2026-03-05T19:05:00.000Z' },
+    });
+    const escalate = await insertEvent(db(), alert, {
+      action: 'escalate',
+      from: 'rejected',
+      to: 'rejected',
+      institutionId: f.ids.cem,
+      detail: { level: 1, deadline: 'refer', dueAt: '2026-03-05T19:05:00.000Z' },
+    });
+    // The same steps of an alert that is not sensitive concern no case worker.
+    const plain = await insertAlert(db(), f, { household: 'hC', stage: 'identified' });
+    const plainRaise = await insertEvent(db(), plain, { action: 'raise', to: 'identified' });
+    await dispatchEvents(db(), { channels: NO_EXTERNAL, gapGraceMs: 0 });
+
+    const expected = {
+      [raise]: ['case_south', 'coord_district_c'],
+      [reject]: ['case_south', 'coord_district_c', 'worker3'],
+      [remind]: ['case_south', 'coord_district_c', 'worker3'],
+      [escalate]: ['case_south', 'coord_district_c'],
+    };
+    for (const [seq, who] of Object.entries(expected)) {
+      const to = await told(Number(seq));
+      expect([...to.keys()].sort(), `event ${seq}`).toEqual(who);
+      // The case worker may see it whole; the coordinator is told it is reserved.
+      const full = to.get('case_south')!;
+      expect(full.subject).not.toBe('Alerta reservada');
+      expect(`${full.subject} ${full.body}`).toContain('Señales de violencia');
+      expect(to.get('coord_district_c')!.subject).toBe('Alerta reservada');
+    }
+    expect((await told(reject)).get('case_south')!.body).toContain('Sisa Yupanqui Ramos');
+    expect([...(await told(plainRaise)).keys()].sort()).toEqual(['coord_district_c', 'worker3']);
+  });
+
+  it('tells only an institution that holds the referral that it was closed', async () => {
+    const rejectedThenResolved = await insertAlert(db(), f, {
+      household: 'hA1',
+      stage: 'closed',
+      institutionId: f.ids.facilityA,
+      dueAt: null,
+    });
+    const afterRejection = await insertEvent(db(), rejectedThenResolved, {
+      action: 'resolve',
+      from: 'rejected',
+      to: 'closed',
+      institutionId: f.ids.facilityA,
+      detail: { outcome: 'resolved_by_evidence' },
+    });
+    const acceptedThenResolved = await insertAlert(db(), f, {
+      household: 'hA1',
+      stage: 'closed',
+      institutionId: f.ids.facilityA,
+      dueAt: null,
+    });
+    const whileAccepted = await insertEvent(db(), acceptedThenResolved, {
+      action: 'resolve',
+      from: 'accepted',
+      to: 'closed',
+      institutionId: f.ids.facilityA,
+      detail: { outcome: 'resolved_by_evidence' },
+    });
+    // Rejected by one institution after another had accepted it: whoever accepted holds it.
+    const acceptedBefore = await insertAlert(db(), f, {
+      household: 'hA1',
+      stage: 'closed',
+      institutionId: f.ids.facilityA,
+      dueAt: null,
+    });
+    await db()
+      .updateTable('alert')
+      .set({ accepted_at: new Date() })
+      .where('id', '=', acceptedBefore)
+      .execute();
+    const accepted = await insertEvent(db(), acceptedBefore, {
+      action: 'resolve',
+      from: 'rejected',
+      to: 'closed',
+      institutionId: f.ids.facilityA,
+    });
+    await dispatchEvents(db(), { channels: NO_EXTERNAL, gapGraceMs: 0 });
+    expect(await hooks(afterRejection)).toEqual([]);
+    expect([...(await told(afterRejection)).keys()]).toEqual(['worker1']);
+    expect((await hooks(whileAccepted)).map((h) => h.event)).toEqual(['referral.closed', 'referral.closed']);
+    expect((await hooks(accepted)).map((h) => h.event)).toEqual(['referral.closed', 'referral.closed']);
+  });
+
+  it.skipIf(testEngine !== 'postgres')(
+    'waits for a transaction still writing events before an event committed after it, however old the hole',
+    async () => {
+      const alert = await insertAlert(db(), f, {
+        household: 'hA1',
+        stage: 'referred',
+        institutionId: f.ids.facilityA,
+      });
+      const { rows } = await sql<{ name: string }>`SELECT current_database() AS name`.execute(db());
+      const url = new URL(process.env.TEJIDO_TEST_DATABASE_URL!);
+      url.pathname = `/${rows[0]!.name}`;
+      // A long transaction (a recompute's alert sync) takes a seq and does not commit yet.
+      const long = new pg.Client({ connectionString: url.toString() });
+      await long.connect();
+      try {
+        await long.query('BEGIN');
+        const held = await long.query<{ seq: string }>(
+          `INSERT INTO alert_event (alert_id, action, from_stage, to_stage, institution_id, actor_kind, actor_name)
+           VALUES ($1, 'refer', 'identified', 'referred', $2, 'system', 'tejido') RETURNING seq`,
+          [alert, f.ids.facilityA],
+        );
+        const early = Number(held.rows[0]!.seq);
+        // Meanwhile a short one commits a later event.
+        const later = await insertEvent(db(), alert, {
+          action: 'remind',
+          from: 'referred',
+          to: 'referred',
+          institutionId: f.ids.facilityA,
+          detail: { deadline: 'accept', dueAt: '2026-03-05T19:05:00.000Z' },
+        });
+        expect(later).toBeGreaterThan(early);
+        // No grace, and a clock a day ahead: the hole is old, but its writer is still running.
+        const tomorrow = () => new Date(Date.now() + 86_400_000);
+        const waiting = await dispatchEvents(db(), { channels: NO_EXTERNAL, gapGraceMs: 0, now: tomorrow });
+        expect(waiting.cursor).toBeLessThan(early);
+        expect((await told(later)).size).toBe(0);
+
+        await long.query('COMMIT');
+        const r = await dispatchEvents(db(), { channels: NO_EXTERNAL, gapGraceMs: 0, now: tomorrow });
+        expect(r.cursor).toBe(later);
+        expect([...(await told(early)).keys()]).toEqual(['agent_a']);
+        expect((await hooks(early)).map((h) => h.event)).toEqual(['referral.received']);
+        expect([...(await told(later)).keys()]).toEqual(['agent_a']);
+      } finally {
+        await long.end();
+      }
+    },
+  );
+
+  it('skips a hole left by a rolled-back transaction once nothing can fill it', async () => {
+    const alert = await insertAlert(db(), f, { household: 'hB' });
+    await db()
+      .transaction()
+      .execute(async (trx) => {
+        await insertEvent(trx, alert, { action: 'raise', to: 'identified' });
+        throw new Error('rolled back');
+      })
+      .catch(() => {});
+    const after = await insertEvent(db(), alert, {
+      action: 'raise',
+      to: 'identified',
+      actor: user('worker2'),
+    });
+    const r = await dispatchEvents(db(), { channels: NO_EXTERNAL, gapGraceMs: 0 });
+    expect(r.cursor).toBe(after);
+    expect([...(await told(after)).keys()]).toEqual(['coord_north']);
   });
 
   it('writes nothing twice when a batch is dispatched again, and moves the cursor in batches', async () => {

@@ -2,7 +2,9 @@ import { testEngine } from '@tejido/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from '../../testing/fixture';
+import { systemActor } from '../access/actor';
 import { dispatchEvents } from './dispatch';
+import { createWebhook } from './service';
 import { insertAlert, insertEvent, notifyApp } from './testing';
 
 describe(`notification and webhook routes, on ${testEngine}`, () => {
@@ -167,6 +169,47 @@ describe(`notification and webhook routes, on ${testEngine}`, () => {
       headers: { cookie: otherAgent },
     });
     expect(hidden.statusCode).toBe(404);
+  });
+
+  it('refuses webhook URLs on localhost and loopback, private, link-local or unspecified addresses', async () => {
+    const agent = await f.login('agent_c');
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+      'http://localhost:8080/admin',
+      'http://127.0.0.1:5432/',
+      'http://10.0.0.5/hook',
+      'http://172.16.0.5/hook',
+      'http://192.168.1.5/hook',
+      'http://0.0.0.0/hook',
+      'http://[::1]/hook',
+      'http://[fd00::5]/hook',
+      'http://[fe80::5]/hook',
+      'http://[::ffff:127.0.0.1]/hook',
+    ]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        headers: { cookie: agent },
+        payload: { url, events: ['referral.received'] },
+      });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().errors.map((e: { field: string }) => e.field)).toEqual(['url']);
+    }
+    const none = await db()
+      .selectFrom('webhook_subscription')
+      .select('id')
+      .where('institution_id', '=', f.ids.facilityC)
+      .execute();
+    expect(none).toEqual([]);
+    // Allowed for a receiver inside the programme's own network (TEJIDO_WEBHOOK_ALLOW_PRIVATE).
+    const inside = await createWebhook(
+      db(),
+      systemActor(),
+      { url: 'http://10.0.0.5/hook', events: ['referral.received'], institutionId: f.ids.facilityC },
+      { allowPrivate: true },
+    );
+    expect(inside.url).toBe('http://10.0.0.5/hook');
+    await db().deleteFrom('webhook_subscription').where('id', '=', inside.id).execute();
   });
 
   it('lets programme staff subscribe any institution, read the delivery log, retry a delivery and deactivate', async () => {

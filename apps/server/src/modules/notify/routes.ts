@@ -28,10 +28,17 @@ import {
   markNotificationRead,
   retryDelivery,
 } from './service';
+import { loadNotifySettings } from './settings';
+
+export interface NotifyRoutesOptions {
+  /** Accept webhook URLs on loopback and private addresses; default TEJIDO_WEBHOOK_ALLOW_PRIVATE. */
+  webhookAllowPrivate?: boolean;
+}
 
 /** In-app notifications of the signed-in person, and institutions' webhook subscriptions. */
-export const notifyRoutes: FastifyPluginAsyncZod = async (app) => {
+export const notifyRoutes: FastifyPluginAsyncZod<NotifyRoutesOptions> = async (app, opts) => {
   const db = () => app.database.db;
+  const allowPrivate = opts.webhookAllowPrivate ?? loadNotifySettings().webhookAllowPrivate;
 
   app.get(
     '/notifications',
@@ -84,14 +91,15 @@ export const notifyRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Tejido POSTs a JSON body to the URL with the headers tejido-event, tejido-delivery and tejido-signature: ' +
           't=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>. Any answer but 2xx is retried with growing waits ' +
-          '(1 minute doubling up to 6 hours, 12 attempts). The secret is shown in this answer only.',
+          '(1 minute doubling up to 6 hours, 12 attempts). The secret is shown in this answer only. ' +
+          'The URL must reach a public address: loopback, private and link-local ones are refused.',
         body: WebhookCreate,
         response: responses({ 201: WebhookCreated }),
       },
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      return reply.code(201).send(await createWebhook(db(), request.actor, request.body));
+      return reply.code(201).send(await createWebhook(db(), request.actor, request.body, { allowPrivate }));
     },
   );
 

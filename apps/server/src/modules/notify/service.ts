@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { Actor } from '../access/actor';
 import { assertCan } from '../access/permissions';
 import { recordAudit } from '../audit/service';
+import { webhookUrlRefusal } from './address';
 import type {
   NotificationPage,
   NotificationQuery,
@@ -22,6 +23,7 @@ import type {
   WebhookDeliveryQuery,
   WebhookListQuery,
 } from './schemas';
+import { isInFlight } from './webhooks';
 
 /**
  * A person's in-app notifications, and institutions' webhook subscriptions with their
@@ -201,13 +203,31 @@ async function getSubscription(db: Kysely<DB>, actor: Actor, id: string): Promis
   return row;
 }
 
-/** Subscribe an institution's system; the secret is shown in this answer only. */
+export interface WebhookCreateOptions {
+  /**
+   * Accept URLs whose host is localhost or a loopback, private or link-local address
+   * (TEJIDO_WEBHOOK_ALLOW_PRIVATE); refused unless said.
+   */
+  allowPrivate?: boolean;
+}
+
+/**
+ * Subscribe an institution's system; the secret is shown in this answer only. A URL that
+ * names localhost or a non-public address is refused (unless allowed): the agent of an
+ * institution must not make Tejido call into its own network. Names are checked again, resolved,
+ * at each delivery (webhooks.ts).
+ */
 export async function createWebhook(
   db: Kysely<DB>,
   actor: Actor,
   body: WebhookCreate,
+  options: WebhookCreateOptions = {},
 ): Promise<WebhookCreated> {
   const { institutionId: own } = webhookManager(actor);
+  if (!options.allowPrivate) {
+    const refusal = webhookUrlRefusal(body.url);
+    if (refusal) throw DomainError.field('url', refusal);
+  }
   let institutionId: string;
   if (own) {
     if (body.institutionId && body.institutionId !== own) {
@@ -376,7 +396,8 @@ export async function listDeliveries(
 
 /**
  * Call again now: a failed delivery gets a fresh series of attempts; a delivered one is sent
- * again (a receiver that lost it). Refused while the subscription is inactive.
+ * again (a receiver that lost it). Refused while the subscription is inactive, and while the
+ * delivery is being sent (a deliverer holds its lease): it would reach the receiver twice.
  */
 export async function retryDelivery(
   db: Kysely<DB>,
@@ -387,14 +408,28 @@ export async function retryDelivery(
   const subscription = await getSubscription(db, actor, subscriptionId);
   if (!subscription.active) throw new DomainError('CONFLICT', 'The subscription is deactivated');
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('webhook_delivery')
-      .set({ status: 'pending', attempts: 0, next_attempt_at: new Date(), delivered_at: null })
+    // Locked: a deliverer taking it now waits for this transaction, and then finds it due.
+    const current = await trx
+      .selectFrom('webhook_delivery')
+      .select(['status', 'last_error', 'next_attempt_at'])
       .where('id', '=', deliveryId)
       .where('subscription_id', '=', subscriptionId)
-      .returning(DELIVERY_COLUMNS)
+      .forUpdate()
       .executeTakeFirst();
-    if (!row) throw new DomainError('NOT_FOUND', 'No such delivery of this subscription');
+    if (!current) throw new DomainError('NOT_FOUND', 'No such delivery of this subscription');
+    const now = new Date();
+    if (isInFlight(current, now)) {
+      throw new DomainError(
+        'CONFLICT',
+        'The delivery is being sent right now: wait for its outcome in the delivery log, then retry if it failed',
+      );
+    }
+    const row = await trx
+      .updateTable('webhook_delivery')
+      .set({ status: 'pending', attempts: 0, next_attempt_at: now, delivered_at: null })
+      .where('id', '=', deliveryId)
+      .returning(DELIVERY_COLUMNS)
+      .executeTakeFirstOrThrow();
     await recordAudit(trx, actor, [
       {
         action: 'webhook.retry',

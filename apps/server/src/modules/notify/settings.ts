@@ -11,9 +11,14 @@ import { z } from 'zod';
  *   TEJIDO_WHATSAPP_PROVIDER   none (default), file or log
  *   TEJIDO_OUTBOX_FILE         the file provider's JSON-lines file (default <data dir>/outbox/messages.jsonl)
  *   TEJIDO_WEBHOOK_TIMEOUT_MS  how long a webhook receiver may take to answer (default 10000)
+ *   TEJIDO_WEBHOOK_ALLOW_PRIVATE  true to let webhooks reach loopback, private and link-local
+ *                              addresses (default false: such URLs are refused, see address.ts)
  *   TEJIDO_ALERT_JOBS_INTERVAL_MS  pause between two rounds of the alert jobs (default 30000)
  */
 const Provider = z.enum(['none', 'file', 'log']);
+const Bool = z
+  .enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'])
+  .transform((v) => ['true', '1', 'on', 'yes'].includes(v));
 export type MessageProviderKind = z.infer<typeof Provider>;
 
 const Env = z.object({
@@ -26,6 +31,7 @@ const Env = z.object({
   TEJIDO_WHATSAPP_PROVIDER: Provider.default('none'),
   TEJIDO_OUTBOX_FILE: z.string().min(1).optional(),
   TEJIDO_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  TEJIDO_WEBHOOK_ALLOW_PRIVATE: Bool.default(false),
   TEJIDO_ALERT_JOBS_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
 });
 
@@ -37,6 +43,8 @@ export interface NotifySettings {
   /** Where the file provider appends its JSON lines. */
   outboxFile: string;
   webhookTimeoutMs: number;
+  /** Webhooks may reach loopback, private and link-local addresses (a receiver inside the network). */
+  webhookAllowPrivate: boolean;
   jobIntervalMs: number;
 }
 
@@ -68,6 +76,7 @@ export function loadNotifySettings(
     whatsappProvider: e.TEJIDO_WHATSAPP_PROVIDER,
     outboxFile: resolve(e.TEJIDO_OUTBOX_FILE ?? join(dataDir, 'outbox', 'messages.jsonl')),
     webhookTimeoutMs: e.TEJIDO_WEBHOOK_TIMEOUT_MS,
+    webhookAllowPrivate: e.TEJIDO_WEBHOOK_ALLOW_PRIVATE,
     jobIntervalMs: e.TEJIDO_ALERT_JOBS_INTERVAL_MS,
   };
 }
