@@ -3,6 +3,8 @@ import { testEngine } from '@tejido/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture, type FixtureUser } from '../../testing/fixture';
+import { systemActor } from '../access/actor';
+import { createApiToken } from '../auth/service';
 import { recompute } from '../tracking/recompute';
 
 /** The smallest PNG there is: a 1×1 transparent pixel. */
@@ -206,6 +208,45 @@ describe(`alerts and referrals on ${testEngine}`, () => {
       });
       expect(again.json().stage).toBe('referred');
       expect(again.json().referredAt).toBe(referred.referredAt);
+    });
+
+    it("lets an institution's own system work its inbox with a bearer token", async () => {
+      const { token } = await createApiToken(f.database.db, systemActor(), {
+        name: 'Sistema del Puesto de Salud A',
+        role: 'institution_agent',
+        scope: { kind: 'institution', institutionId: f.ids.facilityA },
+      });
+      const bearer = { authorization: `Bearer ${token}` };
+      const alert = await raise('worker1', {
+        typeCode: 'sick_child',
+        personId: f.ids.persons.childA1,
+        observation: 'Fiebre',
+      });
+      const referred = (
+        await as('worker1', 'POST', `/api/v1/alerts/${alert.id}/refer`, {
+          version: alert.version,
+          institutionId: f.ids.facilityA,
+        })
+      ).json();
+      const inbox = await f.app.inject({
+        method: 'GET',
+        url: '/api/v1/inbox?stage=referred',
+        headers: bearer,
+      });
+      expect(inbox.statusCode, inbox.body).toBe(200);
+      expect(inbox.json().items.map((i: { id: string }) => i.id)).toContain(alert.id);
+      const accepted = await f.app.inject({
+        method: 'POST',
+        url: `/api/v1/alerts/${alert.id}/accept`,
+        headers: bearer,
+        payload: { version: referred.version },
+      });
+      expect(accepted.statusCode, accepted.body).toBe(200);
+      expect(accepted.json().events.at(-1)).toMatchObject({
+        action: 'accept',
+        actorKind: 'token',
+        actorName: 'Sistema del Puesto de Salud A',
+      });
     });
 
     it('needs a reason to refer outside the territory or to another kind of institution', async () => {
