@@ -1,6 +1,7 @@
 /**
  * The HTTP API of a benchmark database: a production-configured server on a free port, signed
- * in as the demo's `coordinador` (password `bench-password`, as the benchmarks load the demo).
+ * in as one of the demo's accounts (`coordinador` unless told; password `bench-password`, as the
+ * benchmarks load the demo).
  */
 import type { Database } from '@tejido/db';
 import { buildApp } from '../apps/server/src/app';
@@ -12,7 +13,7 @@ export interface BenchApi {
   close(): Promise<void>;
 }
 
-export async function startApi(database: Database): Promise<BenchApi> {
+export async function startApi(database: Database, username = 'coordinador'): Promise<BenchApi> {
   const app = await buildApp({
     database,
     logger: false,
@@ -27,12 +28,16 @@ export async function startApi(database: Database): Promise<BenchApi> {
     },
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { address, cookie: await signIn(address, username), close: () => app.close() };
+}
+
+/** Sign in as a demo account on a running API; the session cookie header. */
+export async function signIn(address: string, username: string): Promise<string> {
   const login = await fetch(`${address}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'coordinador', password: 'bench-password' }),
+    body: JSON.stringify({ username, password: 'bench-password' }),
   });
   if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-  return { address, cookie, close: () => app.close() };
+  return login.headers.get('set-cookie')!.split(';')[0]!;
 }

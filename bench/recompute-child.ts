@@ -1,7 +1,7 @@
 /**
- * Run by bench/tracking.ts in a process of its own: one `recompute` of the database in
- * DATABASE_URL, then its time, persons and the process's peak memory (worker threads included)
- * as one JSON line.
+ * Run by the tracking and alerts benchmarks in a process of its own: one `recompute` of the
+ * database in DATABASE_URL (alert types from TEJIDO_ALERTS_DIR when set), then its time, persons,
+ * rule alerts and the process's peak memory (worker threads included) as one JSON line.
  */
 import { connect } from '@tejido/db';
 import { recompute } from '../apps/server/src/modules/tracking/recompute';
@@ -15,6 +15,7 @@ console.log(
   JSON.stringify({
     seconds: r.seconds,
     persons: r.persons,
+    alerts: r.alerts,
     rssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
   }),
 );

@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   search: () => import('./search'),
   demo: () => import('./demo'),
   tracking: () => import('./tracking'),
+  alerts: () => import('./alerts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

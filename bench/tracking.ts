@@ -1,20 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { todayInPeru } from '@tejido/core';
 import { connect, type Database, migrate } from '@tejido/db';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { hashPassword } from '../apps/server/src/modules/auth/passwords';
-import { loadDemo } from '../apps/server/src/modules/demo/generate';
 import { recompute } from '../apps/server/src/modules/tracking/recompute';
 import { startApi } from './api';
+import { admin, databaseUrl, loadBenchDemo, recomputeInChild } from './server';
 import { median, ms, option, percentile } from './stats';
-
-const SERVER = process.env.TEJIDO_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const ROOT = resolve(import.meta.dirname, '..');
 
 /**
  * Nominal tracking at scale, on PostgreSQL by default:
@@ -38,18 +33,9 @@ export async function run(args: string[]) {
   const target = await openTarget(engine, reuse, keep);
   const { database } = target;
   try {
-    if (!reuse) {
-      await migrate(database);
-      const t0 = performance.now();
-      await loadDemo(database, {
-        households,
-        seed: 2021,
-        passwordHash: await hashPassword('bench-password'),
-      });
-      console.log(
-        `demo of ${households.toLocaleString('en')} households loaded in ${s(performance.now() - t0)}`,
-      );
-    }
+    // A kept database gets the migrations that came after it was loaded.
+    await migrate(database);
+    if (!reuse) await loadBenchDemo(database, households);
     const counts = await sql<{ evidence: string; persons: string }>`
       SELECT (SELECT count(*) FROM evidence) AS evidence, (SELECT count(*) FROM person) AS persons`.execute(
       database.db,
@@ -62,7 +48,7 @@ export async function run(args: string[]) {
     for (let i = 0; i < runs; i++) {
       floor.push(await readEvidence(database, target.url));
       recomputes.push(
-        engine === 'pglite' ? await recomputeInProcess(database, asOf) : recomputeInChild(target, asOf),
+        engine === 'pglite' ? await recomputeInProcess(database, asOf) : recomputeInChild(target.url!, asOf),
       );
       console.log(
         `run ${i + 1}: floor ${s(floor.at(-1)!)}, recompute ${recomputes.at(-1)!.seconds.toFixed(1)} s, ${recomputes.at(-1)!.rssMiB} MiB`,
@@ -164,12 +150,11 @@ async function openTarget(engine: string, reuse: string, keep: boolean): Promise
   }
   const name = reuse || `tejido_bench_tracking_${process.pid}`;
   if (!reuse) await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  const database = await connect({ databaseUrl: url.toString(), poolSize: 10 });
+  const url = databaseUrl(name);
+  const database = await connect({ databaseUrl: url, poolSize: 10 });
   return {
     database,
-    url: url.toString(),
+    url,
     dataDir: undefined,
     async close() {
       await database.close();
@@ -177,16 +162,6 @@ async function openTarget(engine: string, reuse: string, keep: boolean): Promise
       else await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
-}
-
-async function admin(statement: string) {
-  const c = new pg.Client({ connectionString: SERVER });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
 }
 
 /** The floor: stream every evidence row to the client and throw it away. */
@@ -217,20 +192,4 @@ async function recomputeInProcess(database: Database, asOf: string) {
     persons: r.persons,
     rssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
-}
-
-/** `tejido recompute` on the server database in a process of its own, so that its peak memory is its own. */
-function recomputeInChild(
-  target: Target,
-  asOf: string,
-): { seconds: number; persons: number; rssMiB: number } {
-  const env = { ...process.env, DATABASE_URL: target.url ?? '' };
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/recompute-child.ts', asOf], {
-    cwd: ROOT,
-    env,
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
-  if (r.status !== 0) throw new Error(`recompute failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
 }
