@@ -1,5 +1,5 @@
 import { Problem } from '@tejido/schemas';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Response schemas of a route: its success bodies plus the problem documents every route may answer. */
 export function responses<T extends Record<number, z.ZodType>>(ok: T) {
@@ -8,3 +8,13 @@ export function responses<T extends Record<number, z.ZodType>>(ok: T) {
 
 /** Header carrying the client mutation id of an idempotent command (offline sync). */
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
+
+/** Headers of an idempotent command: the client mutation id, optional. */
+export const CommandHeaders = z.object({
+  [IDEMPOTENCY_HEADER]: z
+    .uuid()
+    .optional()
+    .describe(
+      'Client mutation id: a retried command with the same key is answered again, not applied twice.',
+    ),
+});

@@ -1,6 +1,18 @@
-import { Alert, Badge, Button, Center, Group, Loader, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Center,
+  Group,
+  Loader,
+  Paper,
+  Stack,
+  Text,
+  ThemeIcon,
+  Title,
+} from '@mantine/core';
 import { IconAdjustmentsHorizontal, IconAlertTriangle, IconInbox, IconRefresh } from '@tabler/icons-react';
-import { type ReactNode, useEffect } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from './problems';
 
@@ -145,5 +157,58 @@ export function FilterToggle({
     >
       {open ? openLabel : closedLabel}
     </Button>
+  );
+}
+
+/**
+ * A page's filters in a bordered section that folds away on phones (unfolded when filters are in
+ * use), with the toggle button and the fields in `children`.
+ */
+export function FilterPanel({
+  label,
+  id,
+  active,
+  children,
+}: {
+  /** The section's accessible name. */
+  label: string;
+  /** Id of the folding part (the toggle's aria-controls). */
+  id: string;
+  /** Filters in use. */
+  active: number;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(active > 0);
+  return (
+    <Paper withBorder p={{ base: 'sm', sm: 'md' }} radius="md" component="section" aria-label={label}>
+      <FilterToggle
+        open={open}
+        active={active}
+        controls={id}
+        onToggle={() => setOpen((o) => !o)}
+        openLabel={t('roster.fewerFilters')}
+        closedLabel={t('roster.moreFilters')}
+      />
+      <Stack gap="sm" id={id} className="fold-on-phone" data-open={open}>
+        {children}
+      </Stack>
+    </Paper>
+  );
+}
+
+/** One labelled fact of a record (dt/dd); an empty value reads "not recorded". */
+export function Fact({ label, children }: { label: string; children: ReactNode }) {
+  const { t } = useTranslation();
+  const empty = children === null || children === undefined || children === '';
+  return (
+    <div>
+      <Text component="dt" size="xs" fw={600} c="gray.7" tt="uppercase" lts={0.3}>
+        {label}
+      </Text>
+      <Text component="dd" m={0} size="sm" c={empty ? 'gray.7' : undefined} fs={empty ? 'italic' : undefined}>
+        {empty ? t('common.notRecorded') : children}
+      </Text>
+    </div>
   );
 }

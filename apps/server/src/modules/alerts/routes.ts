@@ -18,7 +18,7 @@ import {
 } from '@tejido/schemas';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { IDEMPOTENCY_HEADER, responses } from '../../http/responses';
+import { CommandHeaders, IDEMPOTENCY_HEADER, responses } from '../../http/responses';
 import { assertCan } from '../access/permissions';
 import { alertFunnel } from './funnel';
 import {
@@ -33,15 +33,6 @@ import {
   transition,
 } from './service';
 import { alertTypeView, loadAlertTypes } from './types';
-
-const CommandHeaders = z.object({
-  [IDEMPOTENCY_HEADER]: z
-    .uuid()
-    .optional()
-    .describe(
-      'Client mutation id: a retried command with the same key is answered again, not applied twice.',
-    ),
-});
 
 /** A body with a base64 attachment of up to 5 MiB. */
 const ATTACHMENT_BODY_LIMIT = 8 * 1024 * 1024;

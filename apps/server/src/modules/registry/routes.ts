@@ -24,7 +24,7 @@ import {
 } from '@tejido/schemas';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { IDEMPOTENCY_HEADER, responses } from '../../http/responses';
+import { CommandHeaders, IDEMPOTENCY_HEADER, responses } from '../../http/responses';
 import {
   createHousehold,
   getHousehold,
@@ -42,15 +42,6 @@ import {
   updatePregnancy,
 } from './persons';
 import { listInstitutions, listProgrammes, listTerritories } from './reference';
-
-const CommandHeaders = z.object({
-  [IDEMPOTENCY_HEADER]: z
-    .uuid()
-    .optional()
-    .describe(
-      'Client mutation id: a retried command with the same key is answered again, not applied twice.',
-    ),
-});
 
 export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = () => app.database.db;

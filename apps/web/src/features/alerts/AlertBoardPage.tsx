@@ -4,7 +4,6 @@ import {
   Anchor,
   Button,
   Group,
-  Paper,
   Select,
   SimpleGrid,
   Skeleton,
@@ -15,12 +14,12 @@ import {
 } from '@mantine/core';
 import { IconChartFunnel, IconFilter, IconFilterOff } from '@tabler/icons-react';
 import type { AlertPage, AlertType } from '@tejido/schemas';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { canSeeAlertFunnel, paths } from '../../app/access';
 import { formatDate, formatNumber } from '../../app/format';
-import { EmptyState, ErrorAlert, FilterToggle, LoadMore, usePageTitle } from '../../app/ui';
+import { EmptyState, ErrorAlert, FilterPanel, LoadMore, usePageTitle } from '../../app/ui';
 import { useLocale } from '../../i18n';
 import { useSession } from '../auth/session';
 import { TerritoryFilter } from '../registry/TerritoryFilter';
@@ -108,7 +107,6 @@ function BoardFiltersPanel({
   const locale = useLocale();
   const types = useAlertTypes();
   const active = countBoardFilters(filters);
-  const [open, setOpen] = useState(active > 0);
   const apply = (change: Partial<BoardFilters>) => onApply({ ...filters, ...change });
   const typeData = typeOptions(types.data, locale).map((g) => ({
     group: t(`alerts.originKind.${g.origin}`),
@@ -118,81 +116,65 @@ function BoardFiltersPanel({
     typeData.push({ group: '—', items: [{ value: filters.type, label: filters.type }] });
 
   return (
-    <Paper
-      withBorder
-      p={{ base: 'sm', sm: 'md' }}
-      radius="md"
-      component="section"
-      aria-label={t('alerts.board.filters')}
-    >
-      <FilterToggle
-        open={open}
-        active={active}
-        controls="filtros-alertas"
-        onToggle={() => setOpen((o) => !o)}
-        openLabel={t('roster.fewerFilters')}
-        closedLabel={t('roster.moreFilters')}
-      />
-      <Stack gap="sm" id="filtros-alertas" className="fold-on-phone" data-open={open}>
-        <TerritoryFilter value={filters.territory} onChange={(territory) => apply({ territory })} />
-        <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" verticalSpacing="xs">
-          <Select
-            label={t('alerts.filters.type')}
-            placeholder={t('alerts.filters.anyType')}
-            data={typeData}
-            value={filters.type || null}
-            onChange={(type) => apply({ type: type ?? '' })}
-            searchable
-            clearable
-            error={types.isError ? t('alerts.filters.typesFailed') : undefined}
-            comboboxProps={{ withinPortal: true }}
-          />
-          <Select
-            label={t('alerts.filters.severity')}
-            placeholder={t('alerts.filters.anySeverity')}
-            data={SEVERITIES.map((s) => ({ value: s, label: t(`alerts.severity.${s}`) }))}
-            value={filters.severity || null}
-            onChange={(s) =>
-              apply({
-                severity: (SEVERITIES as readonly string[]).includes(s ?? '')
-                  ? (s as BoardFilters['severity'])
-                  : '',
-              })
-            }
-            clearable
-          />
-          <Select
-            label={t('alerts.filters.status')}
-            data={[
-              { value: 'all', label: t('alerts.filters.statusAll') },
-              { value: 'open', label: t('alerts.filters.statusOpen') },
-              { value: 'ended', label: t('alerts.filters.statusEnded') },
-            ]}
-            value={filters.status || 'all'}
-            onChange={(v) => apply({ status: v === 'open' || v === 'ended' ? v : '' })}
-            allowDeselect={false}
-          />
-          <Switch
-            label={t('alerts.filters.overdue')}
-            description={t('alerts.filters.overdueHelp')}
-            checked={filters.overdue}
-            onChange={(e) => apply({ overdue: e.currentTarget.checked })}
-            mt={{ base: 0, xs: 'lg' }}
-          />
-        </SimpleGrid>
-        {active > 0 && (
-          <Group>
-            <Button
-              variant="subtle"
-              leftSection={<IconFilterOff size={16} aria-hidden />}
-              onClick={() => onApply({ ...EMPTY_BOARD_FILTERS, stage: filters.stage })}
-            >
-              {t('roster.clearFilters')}
-            </Button>
-          </Group>
-        )}
-      </Stack>
-    </Paper>
+    <FilterPanel label={t('alerts.board.filters')} id="filtros-alertas" active={active}>
+      <TerritoryFilter value={filters.territory} onChange={(territory) => apply({ territory })} />
+      <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" verticalSpacing="xs">
+        <Select
+          label={t('alerts.filters.type')}
+          placeholder={t('alerts.filters.anyType')}
+          data={typeData}
+          value={filters.type || null}
+          onChange={(type) => apply({ type: type ?? '' })}
+          searchable
+          clearable
+          error={types.isError ? t('alerts.filters.typesFailed') : undefined}
+          comboboxProps={{ withinPortal: true }}
+        />
+        <Select
+          label={t('alerts.filters.severity')}
+          placeholder={t('alerts.filters.anySeverity')}
+          data={SEVERITIES.map((s) => ({ value: s, label: t(`alerts.severity.${s}`) }))}
+          value={filters.severity || null}
+          onChange={(s) =>
+            apply({
+              severity: (SEVERITIES as readonly string[]).includes(s ?? '')
+                ? (s as BoardFilters['severity'])
+                : '',
+            })
+          }
+          clearable
+        />
+        <Select
+          label={t('alerts.filters.status')}
+          data={[
+            { value: 'all', label: t('alerts.filters.statusAll') },
+            { value: 'open', label: t('alerts.filters.statusOpen') },
+            { value: 'ended', label: t('alerts.filters.statusEnded') },
+          ]}
+          value={filters.status || 'all'}
+          onChange={(v) => apply({ status: v === 'open' || v === 'ended' ? v : '' })}
+          allowDeselect={false}
+        />
+        <Switch
+          label={t('alerts.filters.overdue')}
+          description={t('alerts.filters.overdueHelp')}
+          checked={filters.overdue}
+          onChange={(e) => apply({ overdue: e.currentTarget.checked })}
+          mt={{ base: 0, xs: 'lg' }}
+        />
+      </SimpleGrid>
+      {active > 0 && (
+        <Group>
+          <Button
+            variant="subtle"
+            leftSection={<IconFilterOff size={16} aria-hidden />}
+            onClick={() => onApply({ ...EMPTY_BOARD_FILTERS, stage: filters.stage })}
+          >
+            {t('roster.clearFilters')}
+          </Button>
+        </Group>
+      )}
+    </FilterPanel>
   );
 }
 

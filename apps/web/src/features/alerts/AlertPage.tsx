@@ -41,7 +41,7 @@ import { Link, useLocation, useParams } from 'react-router';
 import { canRaiseAlerts, paths } from '../../app/access';
 import { isApiError } from '../../app/api';
 import { formatDate, formatDateTime, formatNumber } from '../../app/format';
-import { EmptyState, ErrorAlert, usePageTitle } from '../../app/ui';
+import { EmptyState, ErrorAlert, Fact, usePageTitle } from '../../app/ui';
 import { useLocale } from '../../i18n';
 import { useSession } from '../auth/session';
 import { StepsPanel } from './AlertSteps';
@@ -73,22 +73,6 @@ const EVENT_ICON: Record<AlertEventAction, typeof IconSend> = {
   remind: IconBell,
   attach: IconPaperclip,
 };
-
-/** A label and its value in a definition list. */
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  const { t } = useTranslation();
-  const empty = children === null || children === undefined || children === '';
-  return (
-    <div>
-      <Text component="dt" size="xs" fw={600} c="gray.7" tt="uppercase" lts={0.3}>
-        {label}
-      </Text>
-      <Text component="dd" m={0} size="sm" c={empty ? 'gray.7' : undefined} fs={empty ? 'italic' : undefined}>
-        {empty ? t('common.notRecorded') : children}
-      </Text>
-    </div>
-  );
-}
 
 function CounterReferralFacts({ counterReferral }: { counterReferral: CounterReferral }) {
   const { t } = useTranslation();

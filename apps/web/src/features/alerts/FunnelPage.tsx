@@ -18,12 +18,12 @@ import {
 import { DateInput, DatesProvider } from '@mantine/dates';
 import { IconCalendar, IconFilterOff, IconListDetails } from '@tabler/icons-react';
 import type { Funnel, FunnelCounts } from '@tejido/schemas';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { paths } from '../../app/access';
 import { formatDate, formatNumber, parseDayFirstDate, todayInPeru } from '../../app/format';
-import { EmptyState, ErrorAlert, FilterToggle, usePageTitle } from '../../app/ui';
+import { EmptyState, ErrorAlert, FilterPanel, usePageTitle } from '../../app/ui';
 import { useLocale } from '../../i18n';
 import { useSession } from '../auth/session';
 import { TerritoryFilter } from '../registry/TerritoryFilter';
@@ -122,88 +122,71 @@ function FunnelFiltersPanel({
   const active = [filters.territory, filters.type, filters.institution, filters.from, filters.to].filter(
     Boolean,
   ).length;
-  const [open, setOpen] = useState(active > 0);
   const apply = (change: Partial<FunnelFilters>) => onApply({ ...filters, ...change });
   const institutionData = (institutions.data ?? []).map((i) => ({ value: i.id, label: i.name }));
   if (filters.institution && !institutionData.some((i) => i.value === filters.institution))
     institutionData.push({ value: filters.institution, label: t('alerts.funnel.institution') });
   const today = todayInPeru();
   return (
-    <Paper
-      withBorder
-      p={{ base: 'sm', sm: 'md' }}
-      radius="md"
-      component="section"
-      aria-label={t('alerts.funnel.filters')}
-    >
-      <FilterToggle
-        open={open}
-        active={active}
-        controls="filtros-embudo"
-        onToggle={() => setOpen((o) => !o)}
-        openLabel={t('roster.fewerFilters')}
-        closedLabel={t('roster.moreFilters')}
+    <FilterPanel label={t('alerts.funnel.filters')} id="filtros-embudo" active={active}>
+      <TerritoryFilter
+        value={filters.territory}
+        onChange={(territory) => apply({ territory, institution: '' })}
       />
-      <Stack gap="sm" id="filtros-embudo" className="fold-on-phone" data-open={open}>
-        <TerritoryFilter
-          value={filters.territory}
-          onChange={(territory) => apply({ territory, institution: '' })}
-        />
-        <DatesProvider settings={{ locale: locale === 'en' ? 'en' : 'es', firstDayOfWeek: 1 }}>
-          <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" verticalSpacing="xs">
-            <Select
-              label={t('alerts.filters.type')}
-              placeholder={t('alerts.filters.anyType')}
-              data={(types.data ?? []).map((x) => ({
-                value: x.code,
-                label: typeName(types.data, x.code, locale),
-              }))}
-              value={filters.type || null}
-              onChange={(type) => apply({ type: type ?? '' })}
-              searchable
-              clearable
-              comboboxProps={{ withinPortal: true }}
-            />
-            <Select
-              label={t('alerts.funnel.institution')}
-              placeholder={t('alerts.funnel.anyInstitution')}
-              data={institutionData}
-              value={filters.institution || null}
-              onChange={(institution) => apply({ institution: institution ?? '' })}
-              searchable
-              clearable
-              nothingFoundMessage={institutions.isPending ? t('common.loading') : t('territory.noneFound')}
-              error={institutions.isError ? t('alerts.funnel.institutionsFailed') : undefined}
-              comboboxProps={{ withinPortal: true }}
-            />
-            <DateField
-              label={t('alerts.funnel.from')}
-              value={filters.from}
-              onChange={(from) => apply({ from })}
-              max={filters.to || today}
-            />
-            <DateField
-              label={t('alerts.funnel.to')}
-              value={filters.to}
-              onChange={(to) => apply({ to })}
-              min={filters.from}
-              max={today}
-            />
-          </SimpleGrid>
-        </DatesProvider>
-        {active > 0 && (
-          <Group>
-            <Button
-              variant="subtle"
-              leftSection={<IconFilterOff size={16} aria-hidden />}
-              onClick={() => onApply({ ...EMPTY_FUNNEL_FILTERS, groupBy: filters.groupBy })}
-            >
-              {t('roster.clearFilters')}
-            </Button>
-          </Group>
-        )}
-      </Stack>
-    </Paper>
+      <DatesProvider settings={{ locale: locale === 'en' ? 'en' : 'es', firstDayOfWeek: 1 }}>
+        <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" verticalSpacing="xs">
+          <Select
+            label={t('alerts.filters.type')}
+            placeholder={t('alerts.filters.anyType')}
+            data={(types.data ?? []).map((x) => ({
+              value: x.code,
+              label: typeName(types.data, x.code, locale),
+            }))}
+            value={filters.type || null}
+            onChange={(type) => apply({ type: type ?? '' })}
+            searchable
+            clearable
+            comboboxProps={{ withinPortal: true }}
+          />
+          <Select
+            label={t('alerts.funnel.institution')}
+            placeholder={t('alerts.funnel.anyInstitution')}
+            data={institutionData}
+            value={filters.institution || null}
+            onChange={(institution) => apply({ institution: institution ?? '' })}
+            searchable
+            clearable
+            nothingFoundMessage={institutions.isPending ? t('common.loading') : t('territory.noneFound')}
+            error={institutions.isError ? t('alerts.funnel.institutionsFailed') : undefined}
+            comboboxProps={{ withinPortal: true }}
+          />
+          <DateField
+            label={t('alerts.funnel.from')}
+            value={filters.from}
+            onChange={(from) => apply({ from })}
+            max={filters.to || today}
+          />
+          <DateField
+            label={t('alerts.funnel.to')}
+            value={filters.to}
+            onChange={(to) => apply({ to })}
+            min={filters.from}
+            max={today}
+          />
+        </SimpleGrid>
+      </DatesProvider>
+      {active > 0 && (
+        <Group>
+          <Button
+            variant="subtle"
+            leftSection={<IconFilterOff size={16} aria-hidden />}
+            onClick={() => onApply({ ...EMPTY_FUNNEL_FILTERS, groupBy: filters.groupBy })}
+          >
+            {t('roster.clearFilters')}
+          </Button>
+        </Group>
+      )}
+    </FilterPanel>
   );
 }
 

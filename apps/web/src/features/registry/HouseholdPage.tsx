@@ -21,7 +21,7 @@ import { canSeeAlerts, paths } from '../../app/access';
 import { isApiError } from '../../app/api';
 import { formatAge, formatDate, formatNumber } from '../../app/format';
 import { StatusBadge, type Tone } from '../../app/StatusBadge';
-import { EmptyState, ErrorAlert, usePageTitle } from '../../app/ui';
+import { EmptyState, ErrorAlert, Fact, usePageTitle } from '../../app/ui';
 import { useLocale } from '../../i18n';
 import { AlertsSection } from '../alerts/RaiseAlert';
 import { useSession } from '../auth/session';
@@ -41,22 +41,6 @@ const PREGNANCY_TONE: Record<Pregnancy['status'], Tone> = {
   delivered: 'neutral',
   lost: 'neutral',
 };
-
-/** A label and its value in a definition list; an absent value reads "not recorded". */
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  const { t } = useTranslation();
-  const empty = children === null || children === undefined || children === '';
-  return (
-    <div>
-      <Text component="dt" size="xs" fw={600} c="gray.7" tt="uppercase" lts={0.3}>
-        {label}
-      </Text>
-      <Text component="dd" m={0} size="sm" c={empty ? 'gray.7' : undefined} fs={empty ? 'italic' : undefined}>
-        {empty ? t('common.notRecorded') : children}
-      </Text>
-    </div>
-  );
-}
 
 function HouseholdFacts({ household }: { household: Household }) {
   const { t } = useTranslation();
