@@ -425,6 +425,36 @@ export interface WebhookDeliveryTable {
   delivered_at: Date | null;
 }
 
+// The funnel's monthly sums (migration 0005) -------------------------------------------------
+
+export interface AlertFunnelMonthTable {
+  territory_code: string;
+  month: CalendarDate;
+  type_code: string;
+  institution: string;
+  sensitive: boolean;
+  identified: number;
+  referred: number;
+  accepted: number;
+  attended: number;
+  closed: number;
+  resolved: number;
+  cancelled: number;
+  open: number;
+  overdue: number;
+}
+
+export interface AlertFunnelTimesTable {
+  territory_code: string;
+  month: CalendarDate;
+  sensitive: boolean;
+  histograms: Uint8Array;
+}
+
+export interface AlertFunnelDirtyTable {
+  month: CalendarDate;
+}
+
 export interface DB {
   territory: TerritoryTable;
   institution: InstitutionTable;
@@ -451,5 +481,8 @@ export interface DB {
   notification_cursor: NotificationCursorTable;
   webhook_subscription: WebhookSubscriptionTable;
   webhook_delivery: WebhookDeliveryTable;
+  alert_funnel_month: AlertFunnelMonthTable;
+  alert_funnel_times: AlertFunnelTimesTable;
+  alert_funnel_dirty: AlertFunnelDirtyTable;
   schema_migration: SchemaMigrationTable;
 }

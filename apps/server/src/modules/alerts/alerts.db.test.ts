@@ -6,6 +6,7 @@ import { createFixture, type Fixture, type FixtureUser } from '../../testing/fix
 import { systemActor } from '../access/actor';
 import { createApiToken } from '../auth/service';
 import { recompute } from '../tracking/recompute';
+import { refreshFunnel } from './funnel';
 
 /** The smallest PNG there is: a 1×1 transparent pixel. */
 const PNG =
@@ -538,6 +539,8 @@ describe(`alerts and referrals on ${testEngine}`, () => {
 
   describe('the funnel', () => {
     it('counts each stage reached and times each step, matching the alerts behind it', async () => {
+      // The alert jobs rebuild the monthly sums every round; here, once.
+      await refreshFunnel(f.database.db);
       const res = await as('coord_region', 'GET', '/api/v1/alerts/funnel?territory=05&groupBy=type');
       expect(res.statusCode, res.body).toBe(200);
       const funnel = res.json();
@@ -572,6 +575,35 @@ describe(`alerts and referrals on ${testEngine}`, () => {
         await as('coord_region', 'GET', '/api/v1/alerts?outcome=resolved_by_evidence&limit=200')
       ).json();
       expect(resolved.items).toHaveLength(funnel.counts.resolvedByEvidence);
+      // A period counts the alerts raised in it, whole months from the monthly sums, edges from the alerts.
+      const today = todayInPeru();
+      const sinceToday = (
+        await as('coord_region', 'GET', `/api/v1/alerts/funnel?territory=05&from=${today}`)
+      ).json();
+      expect(sinceToday.counts.identified).toBe(rows.length);
+      const monthStart = `${today.slice(0, 7)}-01`;
+      const sinceMonth = (
+        await as('coord_region', 'GET', `/api/v1/alerts/funnel?territory=05&from=${monthStart}`)
+      ).json();
+      expect(sinceMonth.counts).toEqual(funnel.counts);
+      const tomorrow = new Date(Date.parse(`${today}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      const future = (
+        await as('coord_region', 'GET', `/api/v1/alerts/funnel?territory=05&from=${tomorrow}`)
+      ).json();
+      expect(future.counts.identified).toBe(0);
+      // A change shows once the jobs have rebuilt its month.
+      const extra = await raise('coord_region', {
+        typeCode: 'sick_child',
+        personId: f.ids.persons.childA1,
+        observation: 'Otra fiebre',
+      });
+      const stale = (await as('coord_region', 'GET', '/api/v1/alerts/funnel?territory=05')).json();
+      expect(stale.counts.identified).toBe(funnel.counts.identified);
+      expect(await refreshFunnel(f.database.db)).toBe(1);
+      const after = (await as('coord_region', 'GET', '/api/v1/alerts/funnel?territory=05')).json();
+      expect(after.counts.identified).toBe(funnel.counts.identified + 1);
+      expect(after.counts.open).toBe(funnel.counts.open + 1);
+      expect(extra.stage).toBe('identified');
       expect((await as('worker1', 'GET', '/api/v1/alerts/funnel')).statusCode).toBe(403);
       expect((await as('coord_district_c', 'GET', '/api/v1/alerts/funnel?territory=0501')).statusCode).toBe(
         404,

@@ -7,6 +7,7 @@
  */
 import type { Database } from '@tejido/db';
 import { sql } from 'kysely';
+import { refreshFunnel } from '../alerts/funnel';
 import { type AlertTypeSet, loadAlertTypes } from '../alerts/types';
 import { csvRow } from './csv';
 import { fmix32, Rng } from './random';
@@ -350,6 +351,8 @@ export async function simulateAlertHistory(
   await sql`
     INSERT INTO notification_cursor (name, seq) SELECT 'notifications', coalesce(max(seq), 0) FROM alert_event
     ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`.execute(db);
+  // The funnel's monthly sums, ready before the first request.
+  await refreshFunnel(db);
   return { alerts: lines.length, raisedByPeople, referred: referredCount, attended: attendedCount };
 }
 

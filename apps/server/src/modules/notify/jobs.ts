@@ -1,5 +1,6 @@
 import type { Database } from '@tejido/db';
 import type { Config } from '../../config';
+import { refreshFunnel } from '../alerts/funnel';
 import { type AlertTypeSet, loadAlertTypes } from '../alerts/types';
 import { checkDeadlines } from './deadlines';
 import { dispatchEvents } from './dispatch';
@@ -77,6 +78,8 @@ export function startAlertJobs(options: AlertJobsOptions): AlertJobs {
         allowPrivate: settings.webhookAllowPrivate,
       }),
     );
+    // Last: the deadlines above may have escalated alerts, which changes their months' sums.
+    await step('funnel', async () => ({ months: await refreshFunnel(database.db) }));
   };
 
   let stopped = false;
