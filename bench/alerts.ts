@@ -5,6 +5,7 @@ import { todayInPeru } from '@tejido/core';
 import { connect, migrate } from '@tejido/db';
 import { sql } from 'kysely';
 import { parseDocument } from 'yaml';
+import { refreshFunnel } from '../apps/server/src/modules/alerts/funnel';
 import { DEFAULT_ALERTS_DIR } from '../apps/server/src/modules/alerts/types';
 import { simulateAlertHistory } from '../apps/server/src/modules/demo/alerts';
 import { signIn, startApi } from './api';
@@ -23,13 +24,16 @@ const INBOX_REFERRALS = 10_000;
  * - the inbox of a health facility with 10,000 open referrals, through the API (p95).
  * Options: --reuse NAME (a database kept by `npm run bench -- tracking --keep`; without it a
  * demo of --households, default 920000, is loaded and dropped), --runs R (default 3),
- * --requests Q (default 200).
+ * --requests Q (default 200), --api-only (only the funnel and inbox, on a database an earlier
+ * run of this benchmark prepared).
  */
 export async function run(args: string[]) {
   const reuse = option(args, 'reuse', '');
   const households = Number(option(args, 'households', '920000'));
   const runs = Number(option(args, 'runs', '3'));
   const requests = Number(option(args, 'requests', '200'));
+  // Only the API figures, on a database an earlier run prepared (its alerts, history and inbox).
+  const apiOnly = args.includes('--api-only');
   const asOf = todayInPeru();
   const name = reuse || `tejido_bench_alerts_${process.pid}`;
   if (!reuse) await admin(`CREATE DATABASE ${name}`);
@@ -52,10 +56,9 @@ export async function run(args: string[]) {
     const base: RecomputeRun[] = [];
     const first: RecomputeRun[] = [];
     const steady: RecomputeRun[] = [];
-    for (let i = 0; i < runs; i++) {
-      await sql`TRUNCATE alert, alert_event, alert_attachment, notification, webhook_delivery`.execute(
-        database.db,
-      );
+    for (let i = 0; i < (apiOnly ? 0 : runs); i++) {
+      await sql`TRUNCATE alert, alert_event, alert_attachment, notification, webhook_delivery,
+        alert_funnel_month, alert_funnel_times, alert_funnel_dirty`.execute(database.db);
       base.push(recomputeInChild(url, asOf, noRules));
       first.push(recomputeInChild(url, asOf));
       steady.push(recomputeInChild(url, asOf));
@@ -65,13 +68,12 @@ export async function run(args: string[]) {
           `with, all existing ${steady.at(-1)!.seconds.toFixed(1)} s (sync ${steady.at(-1)!.alerts.seconds.toFixed(1)} s)`,
       );
     }
-    const persons = base[0]!.persons;
     const m = (list: RecomputeRun[], f: (r: RecomputeRun) => number) => median(list.map(f));
 
     // A year of alert management on top, then earlier years of ended alerts up to a million.
     const t1 = performance.now();
-    const history = await simulateAlertHistory(database, { seed: 2021 });
-    console.log(`alert history simulated in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    const history = apiOnly ? null : await simulateAlertHistory(database, { seed: 2021 });
+    if (history) console.log(`alert history simulated in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     let total = Number(
       (await sql<{ n: string }>`SELECT count(*) AS n FROM alert`.execute(database.db)).rows[0]!.n,
     );
@@ -111,6 +113,13 @@ export async function run(args: string[]) {
                    (${INBOX_REFERRALS} - (SELECT count(*) FROM alert WHERE institution_id = ${facility}
                                           AND stage IN ('referred', 'accepted'))))`.execute(database.db);
     await sql`VACUUM ANALYZE alert`.execute(database.db);
+    // The funnel's monthly sums, rebuilt for every month (as after migration 0005 or a bulk load).
+    await sql`INSERT INTO alert_funnel_dirty (month)
+      SELECT DISTINCT date_trunc('month', raised_at AT TIME ZONE 'America/Lima')::date FROM alert
+      ON CONFLICT DO NOTHING`.execute(database.db);
+    const t2 = performance.now();
+    const months = await refreshFunnel(database.db);
+    const rebuildSeconds = (performance.now() - t2) / 1000;
     const inboxSize = Number(
       (
         await sql<{
@@ -141,6 +150,28 @@ export async function run(args: string[]) {
       if (!res.ok) throw new Error(`funnel: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { counts: { identified: number } }).counts.identified;
     });
+    // What the alert jobs do after a change: rebuild the changed alert's month (the busiest here).
+    const busiest = (
+      await sql<{
+        id: string;
+      }>`SELECT id FROM alert WHERE raised_at > now() - interval '20 days' ORDER BY id LIMIT 1`.execute(
+        database.db,
+      )
+    ).rows[0]!.id;
+    const oneMonth: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await sql`UPDATE alert SET updated_at = now() WHERE id = ${busiest}`.execute(database.db);
+      const t = performance.now();
+      await refreshFunnel(database.db);
+      oneMonth.push(performance.now() - t);
+    }
+    const monthSize = Number(
+      (
+        await sql<{
+          n: string;
+        }>`SELECT count(*) AS n FROM alert WHERE raised_at >= date_trunc('month', now())`.execute(database.db)
+      ).rows[0]!.n,
+    );
     const agent = await signIn(address, 'ipress');
     let cursor: string | null = null;
     const inbox = await timed(requests, async (i) => {
@@ -157,24 +188,35 @@ export async function run(args: string[]) {
     await server.close();
 
     console.log(
-      `\nAlerts on PostgreSQL: ${persons.toLocaleString('en')} tracked persons; ${first[0]!.alerts.raised.toLocaleString('en')} rule alerts raised by a recompute; ` +
-        `${total.toLocaleString('en')} alerts in all (${history.alerts.toLocaleString('en')} in the simulated year: ${history.referred.toLocaleString('en')} referred, ${history.attended.toLocaleString('en')} attended; the rest ended alerts of earlier years)`,
+      `\nAlerts on PostgreSQL: ${total.toLocaleString('en')} alerts` +
+        (history && first[0]
+          ? `; ${base[0]!.persons.toLocaleString('en')} tracked persons; ${first[0].alerts.raised.toLocaleString('en')} rule alerts raised by a recompute; ` +
+            `${history.alerts.toLocaleString('en')} in the simulated year (${history.referred.toLocaleString('en')} referred, ${history.attended.toLocaleString('en')} attended), the rest ended alerts of earlier years`
+          : ''),
     );
     console.log('\n| measure | median | other |\n| --- | --- | --- |');
+    if (first.length > 0) {
+      console.log(
+        `| tejido recompute without rule alerts (${runs} runs) | ${m(base, (r) => r.seconds).toFixed(1)} s | peak RSS ${Math.max(...base.map((r) => r.rssMiB))} MiB |`,
+      );
+      console.log(
+        `| with rule alerts, all new (${m(first, (r) => r.alerts.raised).toLocaleString('en')} raised) | ${m(first, (r) => r.seconds).toFixed(1)} s | extra ${(m(first, (r) => r.seconds) - m(base, (r) => r.seconds)).toFixed(1)} s, of which raising ${m(first, (r) => r.alerts.seconds).toFixed(1)} s; peak RSS ${Math.max(...first.map((r) => r.rssMiB))} MiB |`,
+      );
+      console.log(
+        `| with rule alerts, all existing (daily run) | ${m(steady, (r) => r.seconds).toFixed(1)} s | extra ${(m(steady, (r) => r.seconds) - m(base, (r) => r.seconds)).toFixed(1)} s, of which the sync ${m(steady, (r) => r.alerts.seconds).toFixed(1)} s |`,
+      );
+    }
     console.log(
-      `| tejido recompute without rule alerts (${runs} runs) | ${m(base, (r) => r.seconds).toFixed(1)} s | peak RSS ${Math.max(...base.map((r) => r.rssMiB))} MiB |`,
-    );
-    console.log(
-      `| with rule alerts, all new (${m(first, (r) => r.alerts.raised).toLocaleString('en')} raised) | ${m(first, (r) => r.seconds).toFixed(1)} s | extra ${(m(first, (r) => r.seconds) - m(base, (r) => r.seconds)).toFixed(1)} s, of which raising ${m(first, (r) => r.alerts.seconds).toFixed(1)} s; peak RSS ${Math.max(...first.map((r) => r.rssMiB))} MiB |`,
-    );
-    console.log(
-      `| with rule alerts, all existing (daily run) | ${m(steady, (r) => r.seconds).toFixed(1)} s | extra ${(m(steady, (r) => r.seconds) - m(base, (r) => r.seconds)).toFixed(1)} s, of which the sync ${m(steady, (r) => r.alerts.seconds).toFixed(1)} s |`,
+      `| rebuild of the funnel's monthly sums, all ${months} months | ${rebuildSeconds.toFixed(1)} s | once after a bulk load; a change rebuilds its month only |`,
     );
     console.log(
       `| funnel of the region, all ${total.toLocaleString('en')} alerts, with times per stage (${funnel.times.length} requests, a third by territory, a third by type) | ${ms(median(funnel.times))} | p95 ${ms(percentile(funnel.times, 95))} |`,
     );
     console.log(
       `| funnel of the region, last 12 months (${(median(year.values)).toLocaleString('en')} alerts) | ${ms(median(year.times))} | p95 ${ms(percentile(year.times, 95))} |`,
+    );
+    console.log(
+      `| rebuild of one month's sums after a change (${monthSize.toLocaleString('en')} alerts in it; alert jobs, not requests; 5 runs) | ${ms(median(oneMonth))} | |`,
     );
     console.log(
       `| inbox page of 50, ${inboxSize.toLocaleString('en')} open referrals (${inbox.times.length} requests, pages and stage filter) | ${ms(median(inbox.times))} | p95 ${ms(percentile(inbox.times, 95))} |`,
