@@ -397,44 +397,71 @@ function stageTime(from: StageTime['from'], to: StageTime['to'], counts: Float64
 // The monthly sums
 
 /**
- * Rebuild the monthly sums of the months whose alerts changed (alert_funnel_dirty), in one
- * transaction: a change committed meanwhile marks its month again. Cheap when nothing changed.
+ * Rebuild the monthly sums of the months whose alerts changed (alert_funnel_dirty). The marks are
+ * taken in a short statement of their own, so that steps on alerts (whose triggers mark their
+ * month) never wait for a rebuild; a change committed after that marks its month again for the
+ * next round, and a rebuild that fails puts its marks back. One rebuild at a time (a session
+ * lock); cheap when nothing changed.
  */
 export async function refreshFunnel(db: Db): Promise<number> {
   const pending = await db.selectFrom('alert_funnel_dirty').select('month').limit(1).execute();
   if (pending.length === 0) return 0;
-  return db.transaction().execute(async (trx) => {
-    // One rebuild at a time; the next finds the months already done.
-    await sql`SELECT pg_advisory_xact_lock(7263102)`.execute(trx);
-    const months = (
-      await sql<{ month: string }>`DELETE FROM alert_funnel_dirty RETURNING month::text AS month`.execute(trx)
-    ).rows.map((r) => r.month);
-    if (months.length === 0) return 0;
-    // Each month as a range of raising times, which alert_raised_idx reads directly.
-    const inMonths = sql<SqlBool>`(${sql.join(
-      months.map(
-        (m) => sql`(a.raised_at >= (${m}::date)::timestamp AT TIME ZONE 'America/Lima'
+  return db.connection().execute(async (conn) => {
+    const locked = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(${FUNNEL_LOCK}) AS ok`.execute(
+      conn,
+    );
+    if (!locked.rows[0]?.ok) return 0;
+    try {
+      const months = (
+        await sql<{ month: string }>`DELETE FROM alert_funnel_dirty RETURNING month::text AS month`.execute(
+          conn,
+        )
+      ).rows.map((r) => r.month);
+      if (months.length === 0) return 0;
+      try {
+        await conn.transaction().execute((trx) => rebuildMonths(trx, months));
+      } catch (error) {
+        await sql`INSERT INTO alert_funnel_dirty (month) SELECT unnest(${months}::date[]) ON CONFLICT DO NOTHING`.execute(
+          conn,
+        );
+        throw error;
+      }
+      return months.length;
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${FUNNEL_LOCK})`.execute(conn);
+    }
+  });
+}
+
+/** Any number, the same for every Tejido: one rebuild of the funnel's sums at a time. */
+const FUNNEL_LOCK = 7_263_102;
+
+async function rebuildMonths(trx: Transaction<DB>, months: string[]): Promise<void> {
+  // Each month as a range of raising times, which alert_raised_idx reads directly.
+  const inMonths = sql<SqlBool>`(${sql.join(
+    months.map(
+      (m) => sql`(a.raised_at >= (${m}::date)::timestamp AT TIME ZONE 'America/Lima'
           AND a.raised_at < ((${m}::date + interval '1 month')::timestamp AT TIME ZONE 'America/Lima'))`,
-      ),
-      sql` OR `,
-    )})`;
-    await sql`DELETE FROM alert_funnel_month WHERE month = ANY(${months}::date[])`.execute(trx);
-    await sql`DELETE FROM alert_funnel_times WHERE month = ANY(${months}::date[])`.execute(trx);
-    await sql`
+    ),
+    sql` OR `,
+  )})`;
+  await sql`DELETE FROM alert_funnel_month WHERE month = ANY(${months}::date[])`.execute(trx);
+  await sql`DELETE FROM alert_funnel_times WHERE month = ANY(${months}::date[])`.execute(trx);
+  await sql`
       INSERT INTO alert_funnel_month (territory_code, month, type_code, institution, sensitive, identified, referred,
                                       accepted, attended, closed, resolved, cancelled, open, overdue)
       SELECT a.territory_code, date_trunc('month', a.raised_at AT TIME ZONE 'America/Lima')::date, a.type_code,
              coalesce(a.institution_id::text, ''), a.sensitive, ${ALERT_COUNTS}
       FROM alert a WHERE ${inMonths}
       GROUP BY 1, 2, 3, 4, 5`.execute(trx);
-    const buckets = await sql<{
-      territory_code: string;
-      month: string;
-      sensitive: boolean;
-      step: number;
-      bucket: number;
-      n: number;
-    }>`
+  const buckets = await sql<{
+    territory_code: string;
+    month: string;
+    sensitive: boolean;
+    step: number;
+    bucket: number;
+    n: number;
+  }>`
       SELECT a.territory_code, date_trunc('month', a.raised_at AT TIME ZONE 'America/Lima')::date::text AS month,
              a.sensitive, s.step, ${bucketSql(sql`s.hours`)} AS bucket, count(*)::int AS n
       FROM alert a
@@ -442,36 +469,34 @@ export async function refreshFunnel(db: Db): Promise<number> {
         AS s(step, hours)
       WHERE ${inMonths} AND s.hours IS NOT NULL
       GROUP BY 1, 2, 3, 4, 5`.execute(trx);
-    const histograms = new Map<
-      string,
-      { territory_code: string; month: string; sensitive: boolean; data: Buffer }
-    >();
-    for (const r of buckets.rows) {
-      const key = `${r.territory_code}|${r.month}|${r.sensitive}`;
-      let h = histograms.get(key);
-      if (!h) {
-        h = {
-          territory_code: r.territory_code,
-          month: r.month,
-          sensitive: r.sensitive,
-          data: Buffer.alloc(STEPS * BUCKETS * 4),
-        };
-        histograms.set(key, h);
-      }
-      h.data.writeInt32LE(r.n, (r.step * BUCKETS + r.bucket) * 4);
+  const histograms = new Map<
+    string,
+    { territory_code: string; month: string; sensitive: boolean; data: Buffer }
+  >();
+  for (const r of buckets.rows) {
+    const key = `${r.territory_code}|${r.month}|${r.sensitive}`;
+    let h = histograms.get(key);
+    if (!h) {
+      h = {
+        territory_code: r.territory_code,
+        month: r.month,
+        sensitive: r.sensitive,
+        data: Buffer.alloc(STEPS * BUCKETS * 4),
+      };
+      histograms.set(key, h);
     }
-    const rows = [...histograms.values()].map((h) => ({
-      territory_code: h.territory_code,
-      month: h.month,
-      sensitive: h.sensitive,
-      histograms: h.data,
-    }));
-    for (let i = 0; i < rows.length; i += 1000) {
-      await trx
-        .insertInto('alert_funnel_times')
-        .values(rows.slice(i, i + 1000))
-        .execute();
-    }
-    return months.length;
-  });
+    h.data.writeInt32LE(r.n, (r.step * BUCKETS + r.bucket) * 4);
+  }
+  const rows = [...histograms.values()].map((h) => ({
+    territory_code: h.territory_code,
+    month: h.month,
+    sensitive: h.sensitive,
+    histograms: h.data,
+  }));
+  for (let i = 0; i < rows.length; i += 1000) {
+    await trx
+      .insertInto('alert_funnel_times')
+      .values(rows.slice(i, i + 1000))
+      .execute();
+  }
 }
