@@ -6,6 +6,7 @@ import {
   Group,
   Loader,
   Paper,
+  Skeleton,
   Stack,
   Text,
   ThemeIcon,
@@ -210,5 +211,25 @@ export function Fact({ label, children }: { label: string; children: ReactNode }
         {empty ? t('common.notRecorded') : children}
       </Text>
     </div>
+  );
+}
+
+/** A record page while it loads: its title, then blocks of the given heights. */
+export function PageSkeleton({
+  titleWidth = 280,
+  blocks,
+}: {
+  titleWidth?: number;
+  blocks: readonly number[];
+}) {
+  const { t } = useTranslation();
+  return (
+    <Stack aria-busy="true" aria-label={t('common.loading')}>
+      <Skeleton height={36} width={titleWidth} />
+      {blocks.map((height, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: fixed placeholders, never reordered.
+        <Skeleton key={i} height={height} />
+      ))}
+    </Stack>
   );
 }

@@ -7,7 +7,6 @@ import {
   Group,
   Paper,
   SimpleGrid,
-  Skeleton,
   Stack,
   Text,
   Title,
@@ -41,7 +40,7 @@ import { Link, useLocation, useParams } from 'react-router';
 import { canRaiseAlerts, paths } from '../../app/access';
 import { isApiError } from '../../app/api';
 import { formatDate, formatDateTime, formatNumber } from '../../app/format';
-import { EmptyState, ErrorAlert, Fact, usePageTitle } from '../../app/ui';
+import { EmptyState, ErrorAlert, Fact, PageSkeleton, usePageTitle } from '../../app/ui';
 import { useLocale } from '../../i18n';
 import { useSession } from '../auth/session';
 import { StepsPanel } from './AlertSteps';
@@ -419,17 +418,6 @@ function Facts({ alert }: { alert: AlertDetail }) {
   );
 }
 
-function AlertSkeleton() {
-  const { t } = useTranslation();
-  return (
-    <Stack aria-busy="true" aria-label={t('common.loading')}>
-      <Skeleton height={36} width={280} />
-      <Skeleton height={120} />
-      <Skeleton height={240} />
-    </Stack>
-  );
-}
-
 /** One alert: what, who, where, its deadline, what to do now, and everything that happened. */
 export function AlertPage() {
   const { t } = useTranslation();
@@ -479,7 +467,7 @@ export function AlertPage() {
         {back}
       </EmptyState>
     );
-  if (alert.isPending) return <AlertSkeleton />;
+  if (alert.isPending) return <PageSkeleton blocks={[120, 240]} />;
   if (!data)
     return (
       <Stack>

@@ -125,43 +125,49 @@ interface StepFormProps {
   onError?: (error: unknown) => void;
 }
 
+/** A yes/no fact about a suggested institution: green when it holds, orange when it does not. */
+function Flag({ ok, icon, label }: { ok: boolean; icon: ReactNode; label: string }) {
+  return (
+    <Badge
+      variant="light"
+      radius="sm"
+      tt="none"
+      color={ok ? 'green' : 'orange'}
+      c={ok ? 'green.9' : 'orange.9'}
+      leftSection={icon}
+    >
+      {label}
+    </Badge>
+  );
+}
+
 function SuggestionFlags({ suggestion }: { suggestion: InstitutionSuggestion }) {
   const { t } = useTranslation();
   const locale = useLocale();
   return (
     <Group gap={6}>
-      <Badge
-        variant="light"
-        radius="sm"
-        tt="none"
-        color={suggestion.competent ? 'green' : 'orange'}
-        c={suggestion.competent ? 'green.9' : 'orange.9'}
-        leftSection={
+      <Flag
+        ok={suggestion.competent}
+        icon={
           suggestion.competent ? (
             <IconCircleCheck size={14} aria-hidden />
           ) : (
             <IconAlertTriangle size={14} aria-hidden />
           )
         }
-      >
-        {suggestion.competent ? t('alerts.refer.competent') : t('alerts.refer.notCompetent')}
-      </Badge>
-      <Badge
-        variant="light"
-        radius="sm"
-        tt="none"
-        color={suggestion.withinTerritory ? 'green' : 'orange'}
-        c={suggestion.withinTerritory ? 'green.9' : 'orange.9'}
-        leftSection={
+        label={suggestion.competent ? t('alerts.refer.competent') : t('alerts.refer.notCompetent')}
+      />
+      <Flag
+        ok={suggestion.withinTerritory}
+        icon={
           suggestion.withinTerritory ? (
             <IconMapPin size={14} aria-hidden />
           ) : (
             <IconMapPinOff size={14} aria-hidden />
           )
         }
-      >
-        {suggestion.withinTerritory ? t('alerts.refer.within') : t('alerts.refer.outside')}
-      </Badge>
+        label={suggestion.withinTerritory ? t('alerts.refer.within') : t('alerts.refer.outside')}
+      />
       {suggestion.distanceKm !== null && (
         <Text size="sm" c="gray.7">
           {t('alerts.refer.distance', { km: formatDecimal(suggestion.distanceKm, 1, locale) })}

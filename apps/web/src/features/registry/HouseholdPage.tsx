@@ -5,7 +5,6 @@ import {
   Group,
   Paper,
   SimpleGrid,
-  Skeleton,
   Stack,
   Table,
   Tabs,
@@ -21,7 +20,7 @@ import { canSeeAlerts, paths } from '../../app/access';
 import { isApiError } from '../../app/api';
 import { formatAge, formatDate, formatNumber } from '../../app/format';
 import { StatusBadge, type Tone } from '../../app/StatusBadge';
-import { EmptyState, ErrorAlert, Fact, usePageTitle } from '../../app/ui';
+import { EmptyState, ErrorAlert, Fact, PageSkeleton, usePageTitle } from '../../app/ui';
 import { useLocale } from '../../i18n';
 import { AlertsSection } from '../alerts/RaiseAlert';
 import { useSession } from '../auth/session';
@@ -334,17 +333,6 @@ function EnrolmentsSection({ enrolments }: { enrolments: Enrolment[] }) {
   );
 }
 
-function HouseholdSkeleton() {
-  const { t } = useTranslation();
-  return (
-    <Stack aria-busy="true" aria-label={t('common.loading')}>
-      <Skeleton height={36} width={260} />
-      <Skeleton height={160} />
-      <Skeleton height={220} />
-    </Stack>
-  );
-}
-
 /** Neither "does not exist" nor "not yours" is told apart: the server answers 404 to both. */
 function HouseholdNotFound({ back }: { back: ReactNode }) {
   const { t } = useTranslation();
@@ -393,7 +381,7 @@ export function HouseholdPage() {
   const tab: TabValue = params.get('pestana') === 'historial' ? 'historial' : 'datos';
 
   if (notFound) return <HouseholdNotFound back={back} />;
-  if (household.isPending) return <HouseholdSkeleton />;
+  if (household.isPending) return <PageSkeleton titleWidth={260} blocks={[160, 220]} />;
   if (household.isError) {
     return (
       <Stack>

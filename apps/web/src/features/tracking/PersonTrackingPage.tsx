@@ -1,19 +1,7 @@
 import './tracking.css';
 import '@mantine/dates/styles.css';
 import 'dayjs/locale/es';
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Paper,
-  SimpleGrid,
-  Skeleton,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { DateInput, DatesProvider } from '@mantine/dates';
 import { IconArrowLeft, IconCalendar, IconHistory, IconHome, IconUserSearch } from '@tabler/icons-react';
 import type { PersonTracking, TrackingRisk } from '@tejido/schemas';
@@ -24,7 +12,7 @@ import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { canSeeAlerts, paths } from '../../app/access';
 import { isApiError } from '../../app/api';
 import { formatAge, formatDate, parseDayFirstDate, todayInPeru } from '../../app/format';
-import { EmptyState, ErrorAlert, usePageTitle } from '../../app/ui';
+import { EmptyState, ErrorAlert, PageSkeleton, usePageTitle } from '../../app/ui';
 import { useLocale } from '../../i18n';
 import { AlertsSection } from '../alerts/RaiseAlert';
 import { useSession } from '../auth/session';
@@ -190,17 +178,6 @@ function GrowthSection({ tracking }: { tracking: PersonTracking }) {
   );
 }
 
-function TrackingSkeleton() {
-  const { t } = useTranslation();
-  return (
-    <Stack aria-busy="true" aria-label={t('common.loading')}>
-      <Skeleton height={36} width={280} />
-      <Skeleton height={90} />
-      <Skeleton height={260} />
-    </Stack>
-  );
-}
-
 /**
  * A child's or a pregnant woman's tracking: light and reasons, the care pathway as a
  * timeline, growth charts, hemoglobin, the records received, and a form to record care.
@@ -256,7 +233,7 @@ export function PersonTrackingPage() {
         {back}
       </EmptyState>
     );
-  if (tracking.isPending) return <TrackingSkeleton />;
+  if (tracking.isPending) return <PageSkeleton blocks={[90, 260]} />;
   if (tracking.isError && !data)
     return (
       <Stack>
@@ -264,7 +241,7 @@ export function PersonTrackingPage() {
         <ErrorAlert error={tracking.error} onRetry={() => void tracking.refetch()} />
       </Stack>
     );
-  if (!data) return <TrackingSkeleton />;
+  if (!data) return <PageSkeleton blocks={[90, 260]} />;
 
   return (
     <Stack gap="md" aria-busy={tracking.isFetching || undefined}>
