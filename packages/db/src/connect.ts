@@ -118,6 +118,10 @@ async function connectPostgres(
     })
     .join(' ');
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types, ...(options ? { options } : {}) });
+  // An idle connection that the server ends (a restart, pg_terminate_backend, a dropped database)
+  // is removed from the pool and the next query opens a new one. Without a listener, pg would
+  // raise the idle client's error as an uncaught exception and stop the process.
+  pool.on('error', () => undefined);
   // Fail now with the server's message rather than on the first request.
   const probe = await pool.connect();
   probe.release();
