@@ -36,4 +36,10 @@ describe('uuidv7', () => {
     expect(a < b).toBe(true);
     expect(a.slice(0, 13)).toBe('018bcfe5-6800');
   });
+
+  it('stays unique and well formed across refills of its random pool', () => {
+    const ids = Array.from({ length: 5000 }, () => uuidv7(1_700_000_000_000));
+    expect(new Set(ids).size).toBe(5000);
+    for (const id of ids) expect(id).toMatch(/^018bcfe5-6800-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
 });
