@@ -4,6 +4,7 @@ export * from './dates';
 export * from './growth';
 export * from './identity';
 export * from './ids';
+export * from './linkage';
 export * from './names';
 export * from './pathway';
 export * from './rules';
