@@ -20,7 +20,8 @@ export type Relationship = z.infer<typeof Relationship>;
 export const DocumentType = z.enum(['DNI', 'CUI', 'CE']);
 export type DocumentType = z.infer<typeof DocumentType>;
 
-export const PersonStatus = z.enum(['active', 'moved_out', 'deceased']);
+/** `merged`: a duplicate the data steward merged into another person (kept, no longer tracked). */
+export const PersonStatus = z.enum(['active', 'moved_out', 'deceased', 'merged']);
 
 /**
  * An identity document. DNI and CUI: 8 digits, the CUI with its check character (also
