@@ -23,6 +23,11 @@ export interface Database {
   ): Promise<void>;
   /** Run a COPY ... TO STDOUT query and return the CSV text (small exports and tests only). */
   copyOut(query: string): Promise<string>;
+  /**
+   * Run a COPY ... TO STDOUT query (text format: tab-separated, `\N` for NULL, no header) and
+   * yield its lines in batches, streamed from a server; PGlite gives its result in one piece.
+   */
+  copyOutLines(query: string): AsyncGenerator<string[]>;
   close(): Promise<void>;
 }
 
@@ -90,10 +95,33 @@ async function connectPGlite(dataDir: string | undefined): Promise<Database> {
       const result = await client.query(`COPY (${query}) TO '/dev/blob' WITH (FORMAT csv, HEADER)`);
       return result.blob ? await result.blob.text() : '';
     },
+    async *copyOutLines(query) {
+      const text = await db.connection().execute(async () => {
+        const result = await client.query(`COPY (${query}) TO '/dev/blob'`);
+        return result.blob ? await result.blob.text() : '';
+      });
+      yield* splitLines([text]);
+    },
     async close() {
       await db.destroy();
     },
   };
+}
+
+/** Whole lines of text arriving in pieces, in batches (the last line may lack its newline). */
+async function* splitLines(pieces: AsyncIterable<string> | Iterable<string>): AsyncGenerator<string[]> {
+  let rest = '';
+  for await (const piece of pieces) {
+    const text = rest + piece;
+    const end = text.lastIndexOf('\n');
+    if (end === -1) {
+      rest = text;
+      continue;
+    }
+    rest = text.slice(end + 1);
+    yield text.slice(0, end).split('\n');
+  }
+  if (rest !== '') yield [rest];
 }
 
 async function connectPostgres(
@@ -169,6 +197,23 @@ async function connectPostgres(
         return Buffer.concat(chunks).toString('utf8');
       } finally {
         client.release();
+      }
+    },
+    async *copyOutLines(query) {
+      const client = await pool.connect();
+      let complete = false;
+      try {
+        const stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));
+        const decoder = new TextDecoder('utf-8');
+        yield* splitLines(
+          (async function* () {
+            for await (const chunk of stream) yield decoder.decode(chunk as Buffer, { stream: true });
+          })(),
+        );
+        complete = true;
+      } finally {
+        // A COPY failed or abandoned halfway leaves the connection mid-protocol: close it.
+        client.release(!complete);
       }
     },
     async close() {

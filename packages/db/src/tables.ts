@@ -153,7 +153,9 @@ export interface PersonTable {
   document_number: string | null;
   document_check_digit: string | null;
   health_insurance_number: string | null;
-  status: Generated<'active' | 'moved_out' | 'deceased'>;
+  status: Generated<'active' | 'moved_out' | 'deceased' | 'merged'>;
+  /** Migration 0006: the person this duplicate was merged into. */
+  merged_into: Generated<string | null>;
   search_name: string;
   version: Generated<number>;
   created_at: Timestamp;
@@ -253,6 +255,8 @@ export interface EvidenceTable {
   source_ref: string | null;
   recorded_by: string | null;
   recorded_at: Timestamp;
+  /** Migration 0006: the import that brought it in. */
+  import_batch_id: Generated<string | null>;
 }
 
 /** Migration 0003: the evaluation fields of a person's evidence in one value (see the migration). */
@@ -455,6 +459,126 @@ export interface AlertFunnelDirtyTable {
   month: CalendarDate;
 }
 
+export interface ImportBatchTable {
+  id: string;
+  kind: 'health' | 'fhir' | 'births' | 'school';
+  file_name: string;
+  file_sha256: string;
+  file_bytes: number;
+  format: 'csv' | 'xlsx' | 'bundle' | 'ndjson';
+  encoding: string | null;
+  delimiter: string | null;
+  layout: Json | null;
+  status: 'running' | 'completed' | 'failed';
+  actor_kind: 'user' | 'token' | 'system';
+  actor_id: string | null;
+  actor_name: string | null;
+  started_at: Timestamp;
+  finished_at: Date | null;
+  lines_done: Generated<number>;
+  lines_total: number | null;
+  rows_read: Generated<number>;
+  rows_imported: Generated<number>;
+  rows_duplicate: Generated<number>;
+  rows_rejected: Generated<number>;
+  rows_review: Generated<number>;
+  rows_unmatched: Generated<number>;
+  linked_by_document: Generated<number>;
+  linked_by_attributes: Generated<number>;
+  persons_touched: Generated<number>;
+  statuses_refreshed_at: Date | null;
+  error: string | null;
+}
+
+export interface ImportIssueTable {
+  batch_id: string;
+  line: number;
+  field: string | null;
+  code: 'MISSING' | 'INVALID' | 'UNMAPPED_CODE' | 'NOT_FOUND' | 'UNSUPPORTED' | 'DUPLICATE' | 'CONFLICT';
+  reason: string;
+  value: string | null;
+  resource: string | null;
+}
+
+export interface ImportRecordTable {
+  id: string;
+  batch_id: string;
+  line: number;
+  status: 'review' | 'unmatched' | 'linked' | 'dismissed';
+  person: Json;
+  payload: Json;
+  candidates: ColumnType<unknown, string | undefined, string>;
+  best_weight: number | null;
+  territory_code: string | null;
+  person_id: string | null;
+  scored_at: Date | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+  created_at: Timestamp;
+}
+
+export interface RecordLinkTable {
+  id: string;
+  import_record_id: string;
+  person_id: string;
+  method: 'steward' | 'attributes';
+  weight: number | null;
+  evidence_ids: ColumnType<string[], string[] | undefined, string[]>;
+  linked_by: string | null;
+  linked_at: Timestamp;
+  reverted_by: string | null;
+  reverted_at: Date | null;
+  revert_reason: string | null;
+}
+
+export interface DuplicatePairTable {
+  id: string;
+  person_a: string;
+  person_b: string;
+  weight: number;
+  reasons: Json;
+  status: 'open' | 'same_person' | 'distinct';
+  territory_code: string | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_note: string | null;
+  found_at: Timestamp;
+  survivor: string | null;
+  merged_status: string | null;
+  copied_evidence_ids: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+export interface EvidenceRetractionTable {
+  evidence_id: string;
+  person_id: string;
+  reason: string;
+  link_id: string | null;
+  retracted_by: string | null;
+  retracted_at: Timestamp;
+}
+
+export interface SchoolRecordTable {
+  id: string;
+  person_id: string;
+  household_id: string;
+  school_code: string;
+  institution_id: string | null;
+  period: string;
+  grade: string | null;
+  enrolled: boolean;
+  attendance_days: number | null;
+  school_days: number | null;
+  source_ref: string;
+  batch_id: string | null;
+  recorded_at: Timestamp;
+}
+
+export interface EvidenceDigestDeferredTable {
+  batch_id: string;
+  lock_key: string;
+  deferred_at: Timestamp;
+}
+
 export interface DB {
   territory: TerritoryTable;
   institution: InstitutionTable;
@@ -484,5 +608,13 @@ export interface DB {
   alert_funnel_month: AlertFunnelMonthTable;
   alert_funnel_times: AlertFunnelTimesTable;
   alert_funnel_dirty: AlertFunnelDirtyTable;
+  import_batch: ImportBatchTable;
+  import_issue: ImportIssueTable;
+  import_record: ImportRecordTable;
+  record_link: RecordLinkTable;
+  duplicate_pair: DuplicatePairTable;
+  evidence_retraction: EvidenceRetractionTable;
+  school_record: SchoolRecordTable;
+  evidence_digest_deferred: EvidenceDigestDeferredTable;
   schema_migration: SchemaMigrationTable;
 }
