@@ -77,6 +77,7 @@ export async function syncRuleAlerts(
       SELECT g.*, CASE WHEN g.untracked THEN NULL
         ELSE (SELECT e.id FROM evidence e
               WHERE e.person_id = g.person_id AND e.recorded_at >= g.raised_at AND e.kind = ANY (t.resolved_by)
+                AND NOT EXISTS (SELECT 1 FROM evidence_retraction r WHERE r.evidence_id = e.id)
               ORDER BY e.recorded_at DESC, e.id DESC LIMIT 1) END AS evidence_id
       FROM gone g LEFT JOIN ${typeTable} ON t.code = g.type_code
     ),

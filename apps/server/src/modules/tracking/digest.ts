@@ -3,8 +3,8 @@
  * evidence. A bulk load of a whole table (the demo) suspends the trigger and rebuilds the digest
  * once at the end, which is much cheaper than appending to it batch by batch.
  */
-import type { Database } from '@tejido/db';
-import { sql } from 'kysely';
+import type { Database, DB } from '@tejido/db';
+import { sql, type Transaction } from 'kysely';
 
 const TRIGGER = 'evidence_digest_append';
 
@@ -32,12 +32,88 @@ export async function rebuildEvidenceDigest(database: Database): Promise<void> {
     // One pass over the whole table: compiling its expressions costs more than it saves.
     if (database.engine === 'postgres') await sql`SET LOCAL jit = off`.execute(trx);
     await sql`TRUNCATE evidence_digest`.execute(trx);
+    // Every import's deferred digest is part of this rebuild.
+    await sql`DELETE FROM evidence_digest_deferred`.execute(trx);
     await sql`
       INSERT INTO evidence_digest (person_id, records, changed_at)
       SELECT e.person_id, string_agg(evidence_digest_record(e), ';'), max(e.recorded_at)
         FROM evidence e
+       WHERE NOT EXISTS (SELECT 1 FROM evidence_retraction r WHERE r.evidence_id = e.id)
        GROUP BY e.person_id`.execute(trx);
     await sql`ANALYZE evidence_digest`.execute(trx);
     await sql.raw(`ALTER TABLE evidence ENABLE TRIGGER ${TRIGGER}`).execute(trx);
   });
+}
+
+/**
+ * Defer the digest of the evidence this transaction inserts for an import batch (migration 0006):
+ * the batch is listed as deferred, and the trigger leaves this transaction's rows alone.
+ */
+export async function deferEvidenceDigest(
+  trx: Transaction<DB>,
+  batchId: string,
+  lockKey: string,
+): Promise<void> {
+  await sql`SELECT set_config('tejido.defer_digest', 'on', true)`.execute(trx);
+  // Listed once, by the first transaction (deferred_at is its start, as evidence.recorded_at is).
+  await trx
+    .insertInto('evidence_digest_deferred')
+    .values({ batch_id: batchId, lock_key: lockKey, deferred_at: sql`now()` })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/**
+ * Append the deferred evidence of a batch to its persons' digests, in one statement, and take the
+ * batch off the deferred list, in the caller's transaction. Returns the persons whose digest changed.
+ */
+export async function appendDeferredDigest(trx: Transaction<DB>, batchId: string): Promise<number> {
+  const listed = await trx
+    .deleteFrom('evidence_digest_deferred')
+    .where('batch_id', '=', batchId)
+    .returning(['batch_id', 'deferred_at'])
+    .executeTakeFirst();
+  if (!listed) return 0;
+  // Only what was stored since the batch was listed: a batch resumed after a recompute appended
+  // its first part is listed again, and that part must not be appended twice.
+  const r = await sql`
+    INSERT INTO evidence_digest AS d (person_id, records)
+    SELECT e.person_id, string_agg(evidence_digest_record(e), ';')
+      FROM evidence e
+     WHERE e.import_batch_id = ${batchId}::uuid AND e.recorded_at >= ${listed.deferred_at}
+       AND NOT EXISTS (SELECT 1 FROM evidence_retraction r WHERE r.evidence_id = e.id)
+     GROUP BY e.person_id
+     ORDER BY e.person_id
+    ON CONFLICT (person_id) DO UPDATE SET records = d.records || ';' || excluded.records, changed_at = now()`.execute(
+    trx,
+  );
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/**
+ * Complete the digests of imports that deferred them and stopped before appending them (the
+ * process died). An import still running holds its lock and is left to finish its own.
+ */
+export async function appendAbandonedDigests(database: Database): Promise<number> {
+  const db = database.db;
+  const pending = await db.selectFrom('evidence_digest_deferred').select(['batch_id', 'lock_key']).execute();
+  let persons = 0;
+  for (const p of pending) {
+    if (database.engine === 'postgres') {
+      persons += await db.connection().execute(async (holder) => {
+        const locked = await sql<{
+          ok: boolean;
+        }>`SELECT pg_try_advisory_lock(hashtext(${p.lock_key})) AS ok`.execute(holder);
+        if (!locked.rows[0]?.ok) return 0;
+        try {
+          return await db.transaction().execute((trx) => appendDeferredDigest(trx, p.batch_id));
+        } finally {
+          await sql`SELECT pg_advisory_unlock(hashtext(${p.lock_key}))`.execute(holder);
+        }
+      });
+    } else {
+      persons += await db.transaction().execute((trx) => appendDeferredDigest(trx, p.batch_id));
+    }
+  }
+  return persons;
 }

@@ -13,7 +13,7 @@ import type { Database } from '@tejido/db';
 import { sql } from 'kysely';
 import { syncRuleAlerts } from '../alerts/sync';
 import { type AlertTypeSet, loadAlertTypes } from '../alerts/types';
-import { evidenceDigestSuspended, rebuildEvidenceDigest } from './digest';
+import { appendAbandonedDigests, evidenceDigestSuspended, rebuildEvidenceDigest } from './digest';
 import { loadPathways, type PathwaySet } from './pathways';
 import { NEXT, processRange, type Range, type RangeResult } from './recompute-range';
 import { workerScript } from './recompute-worker-bundle';
@@ -31,6 +31,11 @@ export interface RecomputeOptions {
   /** Folder of the alert-types file (default config/alerts or TEJIDO_ALERTS_DIR). */
   alertsDir?: string;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * How far before its start changes are applied again (default 60 s). A caller that has just
+   * committed a bulk write itself (an import) passes a few seconds, so as not to redo its own work.
+   */
+  catchUpMarginMs?: number;
 }
 
 export interface RecomputeSummary {
@@ -124,9 +129,11 @@ export async function recompute(database: Database, options: RecomputeOptions): 
     try {
       // A bulk load that stopped halfway leaves the digest suspended: make it whole first.
       if (await evidenceDigestSuspended(database)) await rebuildEvidenceDigest(database);
+      // So does an import that deferred its digest and died before appending it.
+      await appendAbandonedDigests(database);
       // Changes from here on are applied again after the swap; the margin covers a transaction
       // that began before and committed after this recompute read its persons.
-      const since = new Date(Date.now() - CATCH_UP_MARGIN_MS);
+      const since = new Date(Date.now() - (options.catchUpMarginMs ?? CATCH_UP_MARGIN_MS));
       await sql.raw(`DROP TABLE IF EXISTS ${NEXT}`).execute(db);
       await sql
         .raw(`CREATE TABLE ${NEXT} (LIKE tracking_status INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`)
@@ -256,13 +263,17 @@ async function catchUp(
         .where('evidence_digest.changed_at', '>=', since),
     )
     .execute();
-  if (households.length === 0) return;
-  await db.transaction().execute(async (trx) => {
-    await refreshStatuses(trx, { kind: 'households', ids: households.map((h) => h.id) }, asOf, set, {
-      alerts: types,
+  // In groups: a statement takes at most 65,535 parameters.
+  for (let i = 0; i < households.length; i += CATCH_UP_GROUP) {
+    const ids = households.slice(i, i + CATCH_UP_GROUP).map((h) => h.id);
+    await db.transaction().execute(async (trx) => {
+      await refreshStatuses(trx, { kind: 'households', ids }, asOf, set, { alerts: types });
     });
-  });
+  }
 }
+
+/** Households refreshed per transaction when catching up. */
+const CATCH_UP_GROUP = 2000;
 
 async function runInWorkers(
   count: number,

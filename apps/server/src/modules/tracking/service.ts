@@ -101,13 +101,17 @@ export async function refreshStatuses(
   const alerts = options.alerts ?? loadAlertTypes();
   const loaded = await loadSubjects(trx, asOf, filter);
   const results = new Map<string, ReturnType<typeof evaluateSubject>>();
+  const rows: Array<ReturnType<typeof statusValues>> = [];
   for (const { subject, evidence } of loaded) {
     const evaluated = evaluateSubject(set, subject, evidence, asOf, true, alerts.rules);
     results.set(subject.personId, evaluated);
-    const values = statusValues(subject, evaluated.result, evaluated.pathway);
+    rows.push(statusValues(subject, evaluated.result, evaluated.pathway));
+  }
+  // Several hundred rows a statement: an import refreshes thousands of persons at once.
+  for (let i = 0; i < rows.length; i += STATUS_ROWS_PER_STATEMENT) {
     await trx
       .insertInto('tracking_status')
-      .values(values)
+      .values(rows.slice(i, i + STATUS_ROWS_PER_STATEMENT))
       .onConflict((oc) =>
         oc.column('person_id').doUpdateSet((eb) => {
           const set: Record<string, unknown> = { computed_at: sql`now()` };
@@ -139,6 +143,9 @@ export async function refreshStatuses(
   }
   return results;
 }
+
+/** Status rows per upsert statement (about 25 parameters a row, well under the 65,535 limit). */
+const STATUS_ROWS_PER_STATEMENT = 500;
 
 /** The person, if the actor may see them: the same 404 for missing and out of scope. */
 async function personInScope(db: Db, actor: Actor, personId: string) {
@@ -200,7 +207,7 @@ function evidenceView(r: {
 }
 
 /** Whether WHO's limits flag a measurement (kept, shown "to be re-measured", not classified). */
-function isImplausible(sex: Sex, ageDays: number, v: EvidenceCreate['values']): boolean {
+export function isImplausible(sex: Sex, ageDays: number, v: EvidenceCreate['values']): boolean {
   if (!v || (v.weightKg === undefined && v.lengthCm === undefined)) return false;
   try {
     const z = growthZScores({
@@ -217,7 +224,11 @@ function isImplausible(sex: Sex, ageDays: number, v: EvidenceCreate['values']): 
   }
 }
 
-const PREGNANCY_KINDS = new Set(['prenatal_visit', 'prenatal_test', 'prenatal_supplement']);
+export const PREGNANCY_KINDS: ReadonlySet<string> = new Set([
+  'prenatal_visit',
+  'prenatal_test',
+  'prenatal_supplement',
+]);
 
 /**
  * Record one piece of evidence for a person and update their status in the same transaction.
@@ -356,6 +367,16 @@ export async function getTracking(
     .selectAll()
     .where('person_id', '=', personId)
     .where('date', '<=', at)
+    // Retracted records (linked to this person by mistake) no longer count nor show.
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('evidence_retraction as r')
+            .select('r.evidence_id')
+            .whereRef('r.evidence_id', '=', 'evidence.id'),
+        ),
+      ),
+    )
     .orderBy('date', 'desc')
     .orderBy('recorded_at', 'desc')
     .execute();

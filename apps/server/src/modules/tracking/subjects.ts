@@ -104,6 +104,7 @@ export function evidenceSql(asOf: string, filter: PersonFilter): string {
     SELECT e.person_id, e.id, e.kind, e.date, e.code, e.dose, e.weight_kg, e.length_cm, e.measured, e.oedema, e.hb_gdl
       FROM evidence e
      WHERE e.date <= ${dateLiteral(asOf)} AND ${filterSql('e.person_id', filter, `(SELECT household_id FROM person WHERE id = e.person_id)`)}
+       AND NOT EXISTS (SELECT 1 FROM evidence_retraction r WHERE r.evidence_id = e.id)
      ORDER BY e.person_id, e.date`;
 }
 
