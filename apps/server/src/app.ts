@@ -21,6 +21,8 @@ import { problemFor, sendProblem, toProblem } from './http/problem';
 import { alertRoutes } from './modules/alerts/routes';
 import { auditRoutes } from './modules/audit/routes';
 import { authRoutes } from './modules/auth/routes';
+import { importRoutes } from './modules/imports/routes';
+import { interopRoutes } from './modules/interop/routes';
 import { notifyRoutes } from './modules/notify/routes';
 import { registryRoutes } from './modules/registry/routes';
 import { trackingRoutes } from './modules/tracking/routes';
@@ -31,7 +33,7 @@ export interface AppOptions {
   config: Pick<
     Config,
     'sessionHours' | 'loginMaxFailures' | 'loginLockMinutes' | 'cookieSecure' | 'webDir' | 'logLevel' | 'env'
-  >;
+  > & { databaseUrl?: string | undefined };
   logger?: boolean;
 }
 
@@ -143,6 +145,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(trackingRoutes);
       await api.register(alertRoutes);
       await api.register(notifyRoutes);
+      await api.register(interopRoutes);
+      await api.register(importRoutes, { databaseUrl: config.databaseUrl });
     },
     { prefix: '/api/v1' },
   );

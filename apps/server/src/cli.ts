@@ -1,6 +1,9 @@
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { basename } from 'node:path';
 import { ConfigFileError, isCalendarDate, todayInPeru } from '@tejido/core';
 import { connect, type Database, migrate } from '@tejido/db';
-import { Role, Scope } from '@tejido/schemas';
+import { ImportKind, Role, Scope } from '@tejido/schemas';
 import { Command, InvalidArgumentError } from 'commander';
 import { buildApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
@@ -12,6 +15,11 @@ import { verifyAuditChain } from './modules/audit/service';
 import { hashPassword } from './modules/auth/passwords';
 import { simulateAlertHistory } from './modules/demo/alerts';
 import { loadDemo } from './modules/demo/generate';
+import { CsvSyntaxError } from './modules/imports/csv';
+import { findDuplicates } from './modules/imports/dedupe';
+import { ImportFileError } from './modules/imports/files';
+import { ImportBusyError, markInterruptedImports, runImport } from './modules/imports/pipeline';
+import { getBatch, rejectsCsv } from './modules/imports/service';
 import { startAlertJobs } from './modules/notify/jobs';
 import { loadPathways } from './modules/tracking/pathways';
 import { RecomputeBusyError, recompute } from './modules/tracking/recompute';
@@ -117,6 +125,11 @@ program
         );
       }
     }
+    const interrupted = await markInterruptedImports(database);
+    if (interrupted > 0)
+      console.warn(
+        `${interrupted} import(s) had been interrupted: import the same file again to complete it.`,
+      );
     const app = await buildApp({ database, config });
     // Deadlines, reminders, escalations, notifications and webhook deliveries, every 30 s.
     const jobs = startAlertJobs({ database, config, log: app.log });
@@ -279,6 +292,149 @@ program
       release();
     }
   });
+
+program
+  .command('import')
+  .description(
+    'Import a file from another system: kind health (CSV/XLSX), fhir (Bundle JSON or NDJSON), births or school; ' +
+      'the same file twice stores nothing new, an interrupted import is completed by running it again',
+  )
+  .argument('<kind>', 'health, fhir, births or school')
+  .argument('<file>', 'the file to import')
+  .option('--mapping <file>', 'a mapping file (YAML) for a layout other than the documented one')
+  .option('--no-statuses', 'leave the tracking statuses to the next recompute')
+  .option('--rejects <file>', 'write the rejected and held rows to this CSV file')
+  .action(
+    async (
+      kind: string,
+      file: string,
+      options: { mapping?: string; statuses: boolean; rejects?: string },
+    ) => {
+      const parsedKind = ImportKind.safeParse(kind);
+      if (!parsedKind.success)
+        throw new UsageError(`Unknown kind "${kind}": use health, fhir, births or school`);
+      if (!existsSync(file)) throw new UsageError(`No such file: ${file}`);
+      const config = loadConfig();
+      const { database, release } = await open(config, 'tejido import');
+      const bar = progressBar();
+      try {
+        await migrate(database);
+        // The command line is run by whoever administers the server: the batch and audit name them.
+        const actor = systemActor(`tejido import (${userInfo().username})`);
+        const outcome = await runImport(database, {
+          kind: parsedKind.data,
+          path: file,
+          fileName: basename(file),
+          mapping: options.mapping
+            ? { text: readFileSync(options.mapping, 'utf8'), fileName: basename(options.mapping) }
+            : undefined,
+          actor,
+          databaseUrl: config.databaseUrl,
+          refreshStatuses: options.statuses,
+          onProgress: bar.update,
+        });
+        bar.done();
+        const b = await getBatch(database.db, actor, outcome.batchId);
+        if (outcome.alreadyImported) {
+          console.log(
+            `This file was imported on ${b.startedAt.slice(0, 10)} (batch ${b.id}): nothing new stored.`,
+          );
+        }
+        const c = b.counts;
+        console.log(
+          `${outcome.resumed ? 'Completed the interrupted import' : 'Imported'} ${b.fileName} (${b.format}${b.encoding ? `, ${b.encoding}` : ''}${b.delimiter ? `, delimiter "${b.delimiter === '\t' ? 'tab' : b.delimiter}"` : ''}) in ${outcome.seconds.toFixed(1)} s: ` +
+            `${c.read} rows read, ${c.imported} stored, ${c.duplicates} already stored, ${c.rejected} rejected, ` +
+            `${c.review} for review, ${c.unmatched} unmatched; linked ${c.linkedByDocument} by identity number and ${c.linkedByAttributes} by name and birth date; ` +
+            `${c.personsTouched} persons updated. Batch ${b.id}.`,
+        );
+        if (options.rejects) {
+          const out = createWriteStream(options.rejects);
+          for await (const piece of rejectsCsv(database.db, actor, b.id)) out.write(piece);
+          await new Promise<void>((resolve, reject) =>
+            out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+          );
+          console.log(`Rejected and held rows written to ${options.rejects}.`);
+        } else if (c.rejected + c.review + c.unmatched > 0) {
+          console.log('Add --rejects FILE to write the rejected and held rows with their reasons.');
+        }
+      } catch (error) {
+        bar.done();
+        if (
+          error instanceof ImportFileError ||
+          error instanceof CsvSyntaxError ||
+          error instanceof ImportBusyError
+        ) {
+          throw new UsageError(
+            `${basename(file)}: ${error.message.replace(/\.$/, '')}. Nothing was imported.`,
+          );
+        }
+        throw error;
+      } finally {
+        await database.close();
+        release();
+      }
+    },
+  );
+
+program
+  .command('dedupe')
+  .description(
+    "Find likely duplicate persons in the registry (same person registered twice) for the data steward's queue",
+  )
+  .action(async () => {
+    const config = loadConfig();
+    const { database, release } = await open(config, 'tejido dedupe');
+    const bar = progressBar();
+    try {
+      await migrate(database);
+      const actor = systemActor(`tejido dedupe (${userInfo().username})`);
+      const r = await findDuplicates(database, actor, {
+        onProgress: (done, total) => bar.update({ phase: 'linking', done, total }),
+      });
+      bar.done();
+      console.log(
+        `Compared ${r.persons} persons in ${r.seconds.toFixed(1)} s: ${r.pairs} new likely duplicate pairs for review (GET /api/v1/duplicates).`,
+      );
+    } finally {
+      await database.close();
+      release();
+    }
+  });
+
+/** A progress bar on a terminal; a line every 10 % otherwise. */
+function progressBar() {
+  const tty = process.stderr.isTTY;
+  let lastPhase = '';
+  let lastTenth = -1;
+  const names = {
+    reading: 'Reading and storing',
+    linking: 'Linking by name and birth date',
+    statuses: 'Updating statuses',
+  };
+  return {
+    update(p: { phase: 'reading' | 'linking' | 'statuses'; done: number; total: number }) {
+      const share = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+      if (tty) {
+        const width = 30;
+        const filled = Math.round(share * width);
+        process.stderr.write(
+          `\r${names[p.phase].padEnd(32)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)} %  ${p.done.toLocaleString('en')}/${p.total.toLocaleString('en')}   `,
+        );
+      } else {
+        const tenth = Math.floor(share * 10);
+        if (p.phase !== lastPhase || tenth !== lastTenth) {
+          process.stderr.write(`${names[p.phase]}: ${(share * 100).toFixed(0)} % (${p.done}/${p.total})\n`);
+          lastTenth = tenth;
+        }
+      }
+      lastPhase = p.phase;
+    },
+    done() {
+      if (tty && lastPhase) process.stderr.write('\n');
+      lastPhase = '';
+    },
+  };
+}
 
 const auditCommand = program.command('audit').description('The audit trail');
 auditCommand

@@ -54,6 +54,10 @@ const PERMISSIONS = {
   'alerts.funnel': ['coordinator', 'case_worker', 'data_steward', 'programme_admin'],
   // Webhooks: an institution's agents (or its system's token) for their own institution; programme staff for any.
   'webhooks.manage': ['institution_agent', 'programme_admin'],
+  // Imports from other systems and the data steward's linkage queue (review, duplicates, reversals).
+  'imports.run': ['data_steward', 'programme_admin'],
+  'imports.read': ['coordinator', 'data_steward', 'programme_admin'],
+  'linkage.review': ['data_steward', 'programme_admin'],
   'audit.read': ['auditor'],
   'users.manage': ['programme_admin'],
 } as const satisfies Record<string, readonly string[]>;

@@ -19,13 +19,8 @@ export function scopePredicate(actor: Actor, columns: ScopeColumns): RawBuilder<
   switch (scope.kind) {
     case 'national':
       return sql<SqlBool>`true`;
-    case 'territory': {
-      const range = codeRange(scope.territoryCode);
-      const column = sql.ref(columns.territory);
-      return range.end === null
-        ? sql<SqlBool>`${column} >= ${range.start}`
-        : sql<SqlBool>`(${column} >= ${range.start} AND ${column} < ${range.end})`;
-    }
+    case 'territory':
+      return inTerritory(scope.territoryCode, columns.territory);
     case 'institution':
       // A health facility sees the households it attends. Referrals to other kinds of
       // institution will widen this with the referred households (alerts module).
@@ -37,6 +32,15 @@ export function scopePredicate(actor: Actor, columns: ScopeColumns): RawBuilder<
     case 'none':
       return sql<SqlBool>`false`;
   }
+}
+
+/** A territory code column inside the subtree of a code (a range scan: codes nest by prefix). */
+export function inTerritory(territoryCode: string, column: string): RawBuilder<SqlBool> {
+  const range = codeRange(territoryCode);
+  const ref = sql.ref(column);
+  return range.end === null
+    ? sql<SqlBool>`${ref} >= ${range.start}`
+    : sql<SqlBool>`(${ref} >= ${range.start} AND ${ref} < ${range.end})`;
 }
 
 /**
