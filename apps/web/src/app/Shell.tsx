@@ -12,7 +12,9 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import {
   IconAlertTriangle,
+  IconArrowsJoin,
   IconChartFunnel,
+  IconFileImport,
   IconHome,
   IconInbox,
   IconLogout,
@@ -35,6 +37,8 @@ const ICONS: Record<NavItem['icon'], typeof IconHome> = {
   alerts: IconAlertTriangle,
   funnel: IconChartFunnel,
   inbox: IconInbox,
+  imports: IconFileImport,
+  linkage: IconArrowsJoin,
 };
 
 function isUnder(pathname: string, to: string): boolean {

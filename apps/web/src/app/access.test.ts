@@ -19,17 +19,35 @@ describe('navigationFor', () => {
     ]);
   });
 
-  it.each<Role>(['coordinator', 'case_worker', 'data_steward', 'programme_admin'])(
-    'gives %s the households, the roster, the alerts and their funnel',
-    (role) => {
-      expect(navigationFor(role).map((i) => i.label)).toEqual([
-        'nav.households',
-        'nav.roster',
-        'nav.alerts',
-        'nav.funnel',
-      ]);
-    },
-  );
+  it('gives a case worker the households, the roster, the alerts and their funnel', () => {
+    expect(navigationFor('case_worker').map((i) => i.label)).toEqual([
+      'nav.households',
+      'nav.roster',
+      'nav.alerts',
+      'nav.funnel',
+    ]);
+  });
+
+  it('gives a coordinator the results of the imports too', () => {
+    expect(navigationFor('coordinator').map((i) => i.label)).toEqual([
+      'nav.households',
+      'nav.roster',
+      'nav.alerts',
+      'nav.funnel',
+      'imports.menu',
+    ]);
+  });
+
+  it.each<Role>(['data_steward', 'programme_admin'])('gives %s the imports and the linkage queue', (role) => {
+    expect(navigationFor(role).map((i) => i.label)).toEqual([
+      'nav.households',
+      'nav.roster',
+      'nav.alerts',
+      'nav.funnel',
+      'imports.menu',
+      'linkage.menu',
+    ]);
+  });
 
   it('gives the auditor the audit trail and no households nor roster', () => {
     expect(navigationFor('auditor')).toEqual([{ label: 'nav.audit', to: '/auditoria', icon: 'audit' }]);
@@ -95,6 +113,16 @@ describe('landingPath', () => {
     expect(landingPath('institution_agent', '/bandeja')).toBe('/bandeja');
     expect(landingPath('coordinator', '/bandeja')).toBe('/hogares');
     expect(landingPath('auditor', '/alertas/abc')).toBe('/auditoria');
+  });
+
+  it('sends only the roles that have them to the imports and the linkage queue', () => {
+    expect(landingPath('data_steward', '/importaciones/abc')).toBe('/importaciones/abc');
+    expect(landingPath('coordinator', '/importaciones')).toBe('/importaciones');
+    expect(landingPath('field_worker', '/importaciones')).toBe('/hogares');
+    expect(landingPath('data_steward', '/vinculacion?pestana=duplicados')).toBe(
+      '/vinculacion?pestana=duplicados',
+    );
+    expect(landingPath('coordinator', '/vinculacion')).toBe('/hogares');
   });
 });
 

@@ -17,6 +17,9 @@ export const paths = {
   alert: (id: string) => `/alertas/${encodeURIComponent(id)}`,
   funnel: '/alertas/embudo',
   inbox: '/bandeja',
+  imports: '/importaciones',
+  importBatch: (id: string) => `/importaciones/${encodeURIComponent(id)}`,
+  linkage: '/vinculacion',
 } as const;
 
 /** Where a person's tracking pages live: /personas/<id>/seguimiento. */
@@ -82,6 +85,21 @@ export function canRaiseAlerts(role: Role): boolean {
   );
 }
 
+/** Imports from other systems: their results (imports.read on the server). */
+export function canSeeImports(role: Role): boolean {
+  return role === 'coordinator' || role === 'data_steward' || role === 'programme_admin';
+}
+
+/** Who may import a file (imports.run on the server). */
+export function canImport(role: Role): boolean {
+  return role === 'data_steward' || role === 'programme_admin';
+}
+
+/** The linkage queue: held records and duplicate persons (linkage.review on the server). */
+export function canReviewLinkage(role: Role): boolean {
+  return role === 'data_steward' || role === 'programme_admin';
+}
+
 /** The i18n key of the household menu entry: a field worker's own, an institution's, or everybody's. */
 export type HouseholdsLabel = 'nav.myHouseholds' | 'nav.facilityHouseholds' | 'nav.households';
 
@@ -91,18 +109,26 @@ export function householdsLabel(role: Role): HouseholdsLabel {
   return 'nav.households';
 }
 
-export type NavKey = HouseholdsLabel | 'nav.roster' | 'nav.audit' | 'nav.alerts' | 'nav.funnel' | 'nav.inbox';
+export type NavKey =
+  | HouseholdsLabel
+  | 'nav.roster'
+  | 'nav.audit'
+  | 'nav.alerts'
+  | 'nav.funnel'
+  | 'nav.inbox'
+  | 'imports.menu'
+  | 'linkage.menu';
 
 export interface NavItem {
   /** i18n key of the label. */
   label: NavKey;
   to: string;
-  icon: 'households' | 'roster' | 'audit' | 'alerts' | 'funnel' | 'inbox';
+  icon: 'households' | 'roster' | 'audit' | 'alerts' | 'funnel' | 'inbox' | 'imports' | 'linkage';
 }
 
 /**
  * The menu of a role, in order. Later modules add their entries here when their pages
- * exist (imports: /importaciones), so the menu never links to a page that is not there yet.
+ * exist, so the menu never links to a page that is not there yet.
  */
 export function navigationFor(role: Role): NavItem[] {
   const items: NavItem[] = [];
@@ -112,6 +138,8 @@ export function navigationFor(role: Role): NavItem[] {
   if (canSeeAlertBoard(role)) items.push({ label: 'nav.alerts', to: paths.alerts, icon: 'alerts' });
   if (canSeeAlertFunnel(role)) items.push({ label: 'nav.funnel', to: paths.funnel, icon: 'funnel' });
   if (canSeeInbox(role)) items.push({ label: 'nav.inbox', to: paths.inbox, icon: 'inbox' });
+  if (canSeeImports(role)) items.push({ label: 'imports.menu', to: paths.imports, icon: 'imports' });
+  if (canReviewLinkage(role)) items.push({ label: 'linkage.menu', to: paths.linkage, icon: 'linkage' });
   if (canSeeAudit(role)) items.push({ label: 'nav.audit', to: paths.audit, icon: 'audit' });
   return items;
 }
@@ -152,6 +180,8 @@ export function landingPath(role: Role, wanted: string | null | undefined): stri
     if (!canSeeAlertBoard(role)) return homePath(role);
   } else if (isPathUnder(path, paths.alerts) && !canSeeAlerts(role)) return homePath(role);
   if (isPathUnder(path, paths.inbox) && !canSeeInbox(role)) return homePath(role);
+  if (isPathUnder(path, paths.imports) && !canSeeImports(role)) return homePath(role);
+  if (isPathUnder(path, paths.linkage) && !canReviewLinkage(role)) return homePath(role);
   return path;
 }
 

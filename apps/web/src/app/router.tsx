@@ -4,11 +4,13 @@ import { createBrowserRouter, Navigate, Outlet } from 'react-router';
 import { RequireAuth } from '../features/auth/RequireAuth';
 import { useSession } from '../features/auth/session';
 import {
+  canReviewLinkage,
   canSeeAlertBoard,
   canSeeAlertFunnel,
   canSeeAlerts,
   canSeeAudit,
   canSeeHouseholds,
+  canSeeImports,
   canSeeInbox,
   canSeeRosters,
   homePath,
@@ -42,6 +44,15 @@ const FunnelPage = lazy(() =>
   import('../features/alerts/FunnelPage').then((m) => ({ default: m.FunnelPage })),
 );
 const InboxPage = lazy(() => import('../features/alerts/InboxPage').then((m) => ({ default: m.InboxPage })));
+const ImportPage = lazy(() =>
+  import('../features/imports/ImportPage').then((m) => ({ default: m.ImportPage })),
+);
+const ImportBatchPage = lazy(() =>
+  import('../features/imports/ImportBatchPage').then((m) => ({ default: m.ImportBatchPage })),
+);
+const LinkReviewPage = lazy(() =>
+  import('../features/imports/LinkReviewPage').then((m) => ({ default: m.LinkReviewPage })),
+);
 const AuditPage = lazy(() => import('../features/audit/AuditPage').then((m) => ({ default: m.AuditPage })));
 
 /** A page only some roles may use; the others get a polite "no access" page instead of an error. */
@@ -163,8 +174,31 @@ export const router = createBrowserRouter([
                   </Allow>
                 ),
               },
-              // Later modules join here with their pages and a menu entry in access.ts:
-              // importaciones (imports).
+              {
+                path: 'importaciones',
+                element: (
+                  <Allow when={canSeeImports}>
+                    <ImportPage />
+                  </Allow>
+                ),
+              },
+              {
+                path: 'importaciones/:id',
+                element: (
+                  <Allow when={canSeeImports}>
+                    <ImportBatchPage />
+                  </Allow>
+                ),
+              },
+              {
+                path: 'vinculacion',
+                element: (
+                  <Allow when={canReviewLinkage}>
+                    <LinkReviewPage />
+                  </Allow>
+                ),
+              },
+              // Later modules join here with their pages and a menu entry in access.ts.
               { path: '*', element: <NotFoundPage /> },
             ],
           },
