@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type RunningTejido, startTejido } from './server';
+import {
+  apiGet as getJson,
+  launchChromium,
+  type RunningTejido,
+  apiSession as sessionOf,
+  signInPage,
+  startTejido,
+} from './server';
 
 /** A 1×1 PNG, the photo attached to the alert. */
 const PIXEL_PNG = Buffer.from(
@@ -41,30 +48,12 @@ describe('alerts and referrals in Chromium', () => {
   });
 
   async function signIn(username: string, viewport = { width: 1280, height: 800 }) {
-    const context = await browser.newContext({ viewport, locale: 'es-PE' });
-    page = await context.newPage();
-    await page.goto(`${tejido.url}/`);
-    await page.getByLabel(/^Usuario/).fill(username);
-    await page.getByLabel(/^Contraseña/).fill('demo-tejido');
-    await page.getByRole('button', { name: 'Ingresar' }).click();
-    await page.getByRole('link', { name: 'Padrón nominal' }).first().waitFor();
+    page = await signInPage(browser, tejido.url, username, { viewport });
   }
 
-  async function apiSession(username: string): Promise<string> {
-    const login = await fetch(`${tejido.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: 'demo-tejido' }),
-    });
-    expect(login.status).toBe(200);
-    return login.headers.get('set-cookie')!.split(';')[0]!;
-  }
+  const apiSession = (username: string) => sessionOf(tejido.url, username);
 
-  async function apiGet<T>(cookie: string, path: string): Promise<T> {
-    const response = await fetch(`${tejido.url}/api/v1${path}`, { headers: { cookie } });
-    expect(response.status).toBe(200);
-    return (await response.json()) as T;
-  }
+  const apiGet = <T>(cookie: string, path: string) => getJson<T>(tejido.url, cookie, path);
 
   /** One of the field worker's households that the health-facility agent's facility attends. */
   async function householdOfTheFacility(): Promise<{ id: string; code: string }> {

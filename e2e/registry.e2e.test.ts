@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { findSearchableMember, launchChromium, type RunningTejido, startTejido } from './server';
+import { findSearchableMember, launchChromium, type RunningTejido, signInPage, startTejido } from './server';
 
 describe('the office web app in Chromium', () => {
   let tejido: RunningTejido;
@@ -28,12 +28,7 @@ describe('the office web app in Chromium', () => {
   });
 
   async function signIn(username: string, viewport = { width: 1280, height: 800 }) {
-    const context = await browser.newContext({ viewport, locale: 'es-PE' });
-    page = await context.newPage();
-    await page.goto(`${tejido.url}/`);
-    await page.getByLabel(/^Usuario/).fill(username);
-    await page.getByLabel(/^Contraseña/).fill('demo-tejido');
-    await page.getByRole('button', { name: 'Ingresar' }).click();
+    page = await signInPage(browser, tejido.url, username, { viewport, waitForHome: false });
   }
 
   it('signs in, searches a household by identity number and opens it', async () => {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -100,4 +100,54 @@ export async function findSearchableMember(
       };
   }
   throw new Error('no member with an identity number in the first households');
+}
+
+/** The password of every demo account in the browser suite. */
+const DEMO_PASSWORD = 'demo-tejido';
+
+/**
+ * A page signed in to a demo account, in Spanish. Waits for the home page unless told not to
+ * (a test of the sign-in itself); the caller closes the page's context.
+ */
+export async function signInPage(
+  browser: Browser,
+  url: string,
+  username: string,
+  options: {
+    viewport?: { width: number; height: number };
+    acceptDownloads?: boolean;
+    waitForHome?: boolean;
+  } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    locale: 'es-PE',
+    acceptDownloads: options.acceptDownloads ?? false,
+  });
+  const page = await context.newPage();
+  await page.goto(`${url}/`);
+  await page.getByLabel(/^Usuario/).fill(username);
+  await page.getByLabel(/^Contraseña/).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Ingresar' }).click();
+  if (options.waitForHome !== false)
+    await page.getByRole('link', { name: 'Padrón nominal' }).first().waitFor();
+  return page;
+}
+
+/** The session cookie of a demo account, for checking pages against the API. */
+export async function apiSession(url: string, username: string): Promise<string> {
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  if (login.status !== 200) throw new Error(`sign-in of ${username}: ${login.status}`);
+  return login.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+/** GET an API path (after /api/v1) with a session; anything but 200 fails the test. */
+export async function apiGet<T>(url: string, cookie: string, path: string): Promise<T> {
+  const response = await fetch(`${url}/api/v1${path}`, { headers: { cookie } });
+  if (response.status !== 200) throw new Error(`GET ${path}: ${response.status}`);
+  return (await response.json()) as T;
 }

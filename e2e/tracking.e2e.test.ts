@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type RunningTejido, startTejido } from './server';
+import { launchChromium, type RunningTejido, signInPage, startTejido } from './server';
 
 interface Row {
   personId: string;
@@ -49,13 +49,7 @@ describe('the roster and person tracking in Chromium', () => {
   });
 
   async function signIn(username: string, viewport = { width: 1280, height: 800 }) {
-    const context = await browser.newContext({ viewport, locale: 'es-PE' });
-    page = await context.newPage();
-    await page.goto(`${tejido.url}/`);
-    await page.getByLabel(/^Usuario/).fill(username);
-    await page.getByLabel(/^Contraseña/).fill('demo-tejido');
-    await page.getByRole('button', { name: 'Ingresar' }).click();
-    await page.getByRole('link', { name: 'Padrón nominal' }).first().waitFor();
+    page = await signInPage(browser, tejido.url, username, { viewport });
   }
 
   /** The roster as the API gives it to an account, to compare with what the page shows. */
