@@ -10,6 +10,8 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   demo: () => import('./demo'),
   tracking: () => import('./tracking'),
   alerts: () => import('./alerts'),
+  imports: () => import('./imports'),
+  linkage: () => import('./linkage'),
 };
 
 const [name, ...args] = process.argv.slice(2);
