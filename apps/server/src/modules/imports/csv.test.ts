@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CsvSyntaxError, readCsv } from './csv';
 import { detectDelimiter } from './files';
-import { parseDate } from './layouts';
+import { parseDate, parseNumber } from './layouts';
 import { excelSerialToDate } from './xlsx-read';
 
 async function rows(pieces: string[], delimiter = ',') {
@@ -73,5 +73,31 @@ describe('parseDate', () => {
     expect(excelSerialToDate('61')).toBe('1900-03-01');
     expect(excelSerialToDate('45658.75')).toBe('2025-01-01');
     expect(excelSerialToDate('60')).toBeUndefined();
+  });
+});
+
+describe('parseNumber', () => {
+  it('reads a point or a comma as the decimal separator, and nothing else', () => {
+    expect(parseNumber('9,5')).toBe(9.5);
+    expect(parseNumber(' 72.45 ')).toBe(72.45);
+    expect(parseNumber('-3')).toBe(-3);
+    expect(parseNumber('12')).toBe(12);
+    for (const bad of ['', '-', '9,', ',5', '9.5.1', '9,5,1', '1e3', '9 5', 'abc', '+4', '0x10']) {
+      expect(parseNumber(bad), bad).toBeUndefined();
+    }
+  });
+});
+
+describe('parseDate, the common shapes', () => {
+  it('agrees with the general path on full dates', () => {
+    expect(parseDate('29/02/2024', undefined, false)).toBe('2024-02-29');
+    expect(parseDate('29/02/2025', undefined, false)).toBeUndefined();
+    expect(parseDate('05-03-2026', undefined, false)).toBe('2026-03-05');
+    expect(parseDate('05/03-2026', undefined, false)).toBe('2026-03-05');
+    expect(parseDate('2026-02-30', undefined, false)).toBeUndefined();
+    expect(parseDate('2026-03-05', 'yyyy-mm-dd', false)).toBe('2026-03-05');
+    expect(parseDate('2026-03-05', 'dd/mm/yyyy', false)).toBeUndefined();
+    expect(parseDate('05/03/2026', 'yyyy-mm-dd', false)).toBe('2026-03-05');
+    expect(parseDate('03/05/2026', 'mm/dd/yyyy', false)).toBe('2026-03-05');
   });
 });

@@ -179,6 +179,30 @@ export function parseDate(
   fromXlsx: boolean,
 ): string | undefined {
   const t = text.trim();
+  // The common cases first, without a regular expression: dd/mm/yyyy and yyyy-mm-dd in full.
+  if (t.length === 10 && format !== 'mm/dd/yyyy') {
+    const c2 = t.charCodeAt(2);
+    if (
+      (c2 === 47 || c2 === 45) &&
+      t.charCodeAt(5) === c2 &&
+      digitsAt(t, 0, 2) &&
+      digitsAt(t, 3, 5) &&
+      digitsAt(t, 6, 10)
+    ) {
+      const date = `${t.slice(6, 10)}-${t.slice(3, 5)}-${t.slice(0, 2)}`;
+      return isCalendarDate(date) ? date : undefined;
+    }
+    if (
+      format !== 'dd/mm/yyyy' &&
+      t.charCodeAt(4) === 45 &&
+      t.charCodeAt(7) === 45 &&
+      digitsAt(t, 0, 4) &&
+      digitsAt(t, 5, 7) &&
+      digitsAt(t, 8, 10)
+    ) {
+      return isCalendarDate(t) ? t : undefined;
+    }
+  }
   let parts: [string, string, string] | undefined;
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(t);
   const slashed = /^(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?: .*)?$/.exec(t);
@@ -194,10 +218,52 @@ export function parseDate(
   return isCalendarDate(date) ? date : undefined;
 }
 
-function parseNumber(text: string): number | undefined {
-  const t = text.trim().replace(/^(-?\d+),(\d+)$/, '$1.$2');
-  if (!/^-?\d+(\.\d+)?$/.test(t)) return undefined;
-  return Number(t);
+function digitsAt(t: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** A measured value of a row within its physical limits; a row issue and undefined otherwise. */
+function measuredNumber(
+  row: RowFields,
+  line: number,
+  issues: RowIssue[],
+  column: string,
+  min: number,
+  max: number,
+  message: string,
+): number | undefined {
+  const text = row.get(column);
+  if (!text) return undefined;
+  const n = parseNumber(text);
+  if (n === undefined) {
+    issues.push({ line, field: column, code: 'INVALID', reason: 'Not a number', value: text });
+    return undefined;
+  }
+  if (n < min || n > max) {
+    issues.push({ line, field: column, code: 'INVALID', reason: message, value: text });
+    return undefined;
+  }
+  return n;
+}
+
+/** A decimal number written with a point or a comma: 9.5, 9,5, -3, 12. */
+export function parseNumber(text: string): number | undefined {
+  const t = text.trim();
+  const n = t.length;
+  let i = t.charCodeAt(0) === 45 ? 1 : 0;
+  const start = i;
+  while (i < n && digitsAt(t, i, i + 1)) i++;
+  if (i === start) return undefined;
+  if (i === n) return Number(t);
+  const separator = t.charCodeAt(i);
+  if (separator !== 46 && separator !== 44) return undefined;
+  const fraction = i + 1;
+  if (fraction === n || !digitsAt(t, fraction, n)) return undefined;
+  return Number(separator === 44 ? `${t.slice(0, i)}.${t.slice(fraction)}` : t);
 }
 
 const YES = new Set(['si', 'sí', 's', 'yes', 'y', 'true', '1', 'x', 'verdadero']);
@@ -424,23 +490,33 @@ export class TabularLayout {
     const codeText = row.get('codigo');
     const doseText = row.get('dosis');
     const values: EvidenceValues = {};
-    const number = (column: string, min: number, max: number, message: string) => {
-      const text = row.get(column);
-      if (!text) return undefined;
-      const n = parseNumber(text);
-      if (n === undefined) {
-        issues.push({ line, field: column, code: 'INVALID', reason: 'Not a number', value: text });
-        return undefined;
-      }
-      if (n < min || n > max) {
-        issues.push({ line, field: column, code: 'INVALID', reason: message, value: text });
-        return undefined;
-      }
-      return n;
-    };
-    const weight = number('peso_kg', Number.MIN_VALUE, 60, 'A weight must be above 0 and at most 60 kg');
-    const length = number('talla_cm', 35, 130, 'A length must be between 35 and 130 cm');
-    const hb = number('hemoglobina', 3, 25, 'Hemoglobin must be between 3 and 25 g/dL');
+    const weight = measuredNumber(
+      row,
+      line,
+      issues,
+      'peso_kg',
+      Number.MIN_VALUE,
+      60,
+      'A weight must be above 0 and at most 60 kg',
+    );
+    const length = measuredNumber(
+      row,
+      line,
+      issues,
+      'talla_cm',
+      35,
+      130,
+      'A length must be between 35 and 130 cm',
+    );
+    const hb = measuredNumber(
+      row,
+      line,
+      issues,
+      'hemoglobina',
+      3,
+      25,
+      'Hemoglobin must be between 3 and 25 g/dL',
+    );
     if (weight !== undefined) values.weightKg = weight;
     if (length !== undefined) values.lengthCm = length;
     if (hb !== undefined) values.hbGdl = hb;
