@@ -60,6 +60,8 @@ export const STATUS_INDEXES: ReadonlyArray<readonly [name: string, definition: s
 ];
 /** How far before its start a recompute looks for changes to apply again (see catchUp). */
 const CATCH_UP_MARGIN_MS = 60_000;
+/** Rule alerts raised or closed by a recompute from which the alert table's statistics are refreshed. */
+const ANALYZE_ALERTS_AFTER = 10_000;
 /** Any number, the same for every Tejido: only one recompute runs on a database at a time. */
 const LOCK_KEY = 7_263_101;
 
@@ -189,6 +191,10 @@ export async function recompute(database: Database, options: RecomputeOptions): 
       // Rule alerts follow the new statuses: raised where a rule fires, closed where it stopped.
       const alertsStarted = performance.now();
       const alerts = await db.transaction().execute((trx) => syncRuleAlerts(trx, { kind: 'all' }, { types }));
+      // The first recompute of a registry raises hundreds of thousands of alerts into a table the
+      // planner last saw empty: until autovacuum analyses it, every evidence write would check
+      // for an open alert with a full scan (0.4 s instead of a few ms). Analyse it now.
+      if (alerts.raised + alerts.closed >= ANALYZE_ALERTS_AFTER) await sql`ANALYZE alert`.execute(db);
       return {
         asOf,
         persons: total.persons,
