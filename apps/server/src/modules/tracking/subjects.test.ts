@@ -1,6 +1,7 @@
 import { addDays, ageInMonths } from '@tejido/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fullRecomputeIsFaster } from './bulk';
 import {
   birthDatesForMonths,
   digestEvidence,
@@ -128,5 +129,15 @@ describe('rows read by COPY and by queries', () => {
         '"[{""code"":""anemia"",""text_es"":""Anemia \\""moderada\\"", 9,1 g/dL"",""text_en"":""x""}]",' +
         '"{anemia_untreated,vaccine_overdue}"\n',
     );
+  });
+});
+
+describe('fullRecomputeIsFaster', () => {
+  it('refreshes a few persons in groups and many by a full recompute', () => {
+    expect(fullRecomputeIsFaster(1000, 265_000)).toBe(false);
+    expect(fullRecomputeIsFaster(31_000, 265_000)).toBe(false);
+    expect(fullRecomputeIsFaster(34_000, 265_000)).toBe(true);
+    expect(fullRecomputeIsFaster(84_000, 1_016_000)).toBe(false);
+    expect(fullRecomputeIsFaster(100_001, 5_000_000)).toBe(true);
   });
 });
