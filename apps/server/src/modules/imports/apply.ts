@@ -8,12 +8,7 @@ import type { IncomingRecord, RowIssue } from '@tejido/schemas';
 import { sql, type Transaction } from 'kysely';
 import type { Actor } from '../access/actor';
 import { assignIssuedDocument, type LinkablePerson } from '../registry/lookup';
-import {
-  type EvidenceForPerson,
-  type PreparedEvidenceBatch,
-  prepareEvidenceBatch,
-  storeEvidenceBatch,
-} from '../tracking/bulk';
+import { type EvidenceForPerson, recordEvidenceBatch } from '../tracking/bulk';
 
 export interface LinkedRecord {
   record: Exclude<IncomingRecord, { rejected: RowIssue[] }>;
@@ -38,22 +33,21 @@ export interface ApplyResult {
   stored: Map<number, string[]>;
 }
 
-/** What storing linked records takes, worked out without the database (planApply). */
-export interface ApplyPlan {
-  evidence: PreparedEvidenceBatch | null;
-  /** Position in `linked` of each evidence row. */
-  evidenceOf: number[];
-  school: Array<{ index: number; l: LinkedRecord }>;
-  /** Newborns' identity numbers the registry learns. */
-  documents: Array<{ personId: string; number: string; checkDigit: string | undefined }>;
-  /** Births linked with nothing new for the pathway (the birth is known). */
-  knownBirths: number;
-}
-
-/** Lay out linked records for storing: pure, so that the next chunk is planned while the last is stored. */
-export function planApply(linked: readonly LinkedRecord[], ctx: ApplyContext): ApplyPlan {
+export async function applyLinked(
+  trx: Transaction<DB>,
+  linked: readonly LinkedRecord[],
+  ctx: ApplyContext,
+): Promise<ApplyResult> {
+  const result: ApplyResult = {
+    imported: 0,
+    duplicates: 0,
+    issues: [],
+    persons: new Set(),
+    stored: new Map(),
+  };
   const evidence: EvidenceForPerson[] = [];
-  const plan: ApplyPlan = { evidence: null, evidenceOf: [], school: [], documents: [], knownBirths: 0 };
+  const evidenceOf: number[] = [];
+  const school: Array<{ index: number; l: LinkedRecord }> = [];
   for (const [index, l] of linked.entries()) {
     const r = l.record;
     if ('evidence' in r) {
@@ -65,17 +59,17 @@ export function planApply(linked: readonly LinkedRecord[], ctx: ApplyContext): A
         sourceRef: r.evidence.sourceRef + (l.sourceRefSuffix ?? ''),
         source: ctx.evidenceSource,
       });
-      plan.evidenceOf.push(index);
+      evidenceOf.push(index);
     } else if ('school' in r) {
-      plan.school.push({ index, l });
+      school.push({ index, l });
     } else {
       const birth = r.birth;
       // A newborn's identity number, if issued: the registry learns it, and the pathway's
       // "document within 30 days" item is met on the day it was issued.
       if (r.person.documentNumber && r.person.documentType !== 'CE') {
         if (!l.person.documentNumber) {
-          plan.documents.push({
-            personId: l.person.id,
+          await assignIssuedDocument(trx, ctx.actor, l.person.id, {
+            type: 'CUI',
             number: r.person.documentNumber,
             checkDigit: r.person.documentCheckDigit,
           });
@@ -90,44 +84,18 @@ export function planApply(linked: readonly LinkedRecord[], ctx: ApplyContext): A
           source: 'reniec',
           sourceRef: birth.sourceRef + (l.sourceRefSuffix ?? ''),
         });
-        plan.evidenceOf.push(index);
+        evidenceOf.push(index);
       } else {
-        plan.knownBirths += 1;
+        // Linked, with nothing new for the pathway: the birth is known.
+        result.imported += 1;
       }
     }
   }
   if (evidence.length > 0) {
-    plan.evidence = prepareEvidenceBatch(evidence, {
+    const stored = await recordEvidenceBatch(trx, evidence, {
       recordedBy: ctx.actor.kind === 'user' ? ctx.actor.id : null,
       batchId: ctx.batchId,
     });
-  }
-  return plan;
-}
-
-export async function applyLinked(
-  trx: Transaction<DB>,
-  linked: readonly LinkedRecord[],
-  ctx: ApplyContext,
-  plan: ApplyPlan = planApply(linked, ctx),
-): Promise<ApplyResult> {
-  const result: ApplyResult = {
-    imported: plan.knownBirths,
-    duplicates: 0,
-    issues: [],
-    persons: new Set(),
-    stored: new Map(),
-  };
-  for (const d of plan.documents) {
-    await assignIssuedDocument(trx, ctx.actor, d.personId, {
-      type: 'CUI',
-      number: d.number,
-      checkDigit: d.checkDigit,
-    });
-  }
-  const { evidenceOf, school } = plan;
-  if (plan.evidence) {
-    const stored = await storeEvidenceBatch(trx, plan.evidence);
     result.imported += stored.inserted;
     result.duplicates += stored.duplicates.length;
     for (const id of stored.persons) result.persons.add(id);

@@ -9,21 +9,14 @@
 import { daysBetween, uuidv7 } from '@tejido/core';
 import type { Database, DB } from '@tejido/db';
 import type { ImportKind, IncomingPerson, IncomingRecord, RowIssue } from '@tejido/schemas';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Actor } from '../access/actor';
 import { assertCan } from '../access/permissions';
 import { recordAudit } from '../audit/service';
 import { DocumentIndex, type LinkablePerson, newbornsOfMothers, personsByDocument } from '../registry/lookup';
 import { refreshStatusesOf } from '../tracking/bulk';
 import { appendDeferredDigest, deferEvidenceDigest } from '../tracking/digest';
-import {
-  type ApplyContext,
-  type ApplyPlan,
-  applyLinked,
-  insertIssues,
-  type LinkedRecord,
-  planApply,
-} from './apply';
+import { applyLinked, insertIssues, type LinkedRecord } from './apply';
 import { type FileFacts, inspectFile } from './files';
 import { linkHeldRecords } from './linkage';
 import { openSource, type RecordSource, type SourceItem } from './sources';
@@ -85,9 +78,7 @@ export const BULK_LINES = 50_000;
 /** How a chunk's transaction finds persons by number and whether it defers the digest. */
 interface ChunkContext {
   bulk: boolean;
-  /** Told of the first record that carries an identity number. */
-  sawDocument: () => void;
-  lookup: (db: Kysely<DB>, numbers: string[]) => Promise<Map<string, LinkablePerson[]>>;
+  lookup: (trx: Transaction<DB>, numbers: string[]) => Promise<Map<string, LinkablePerson[]>>;
   /** Run at the start of each transaction that stores evidence of the batch. */
   prepare: (trx: Transaction<DB>) => Promise<void>;
 }
@@ -153,21 +144,11 @@ export async function runImport(database: Database, request: ImportRequest): Pro
       const bulk = facts.lines >= (request.bulkLines ?? BULK_LINES);
       // Loaded when a bulk file turns out to carry identity numbers (a file without them needs none).
       let documents: DocumentIndex | undefined;
-      let loading: Promise<DocumentIndex> | undefined;
       const context: ChunkContext = {
         bulk,
-        // The first record with a number starts loading them, while the first chunk is still read.
-        sawDocument: bulk
-          ? () => {
-              loading ??= DocumentIndex.load(database);
-              loading.catch(() => undefined);
-            }
-          : () => undefined,
-        lookup: async (lookupDb, numbers) => {
-          if (!bulk || (numbers.length < 1000 && !documents && !loading))
-            return personsByDocument(lookupDb, numbers);
-          loading ??= DocumentIndex.load(database);
-          documents ??= await loading;
+        lookup: async (trx, numbers) => {
+          if (!bulk || (numbers.length < 1000 && !documents)) return personsByDocument(trx, numbers);
+          documents ??= await DocumentIndex.load(database);
           const index = documents;
           return new Map(numbers.map((n) => [n, index.get(n)]));
         },
@@ -193,10 +174,6 @@ export async function runImport(database: Database, request: ImportRequest): Pro
         (done, total) => request.onProgress?.({ phase: 'linking', done, total }),
         context.prepare,
       );
-      // The registry's numbers are no longer needed: free them before the statuses are refreshed
-      // (a full recompute starts worker threads in this process).
-      documents = undefined;
-      loading = undefined;
       await db.transaction().execute((trx) => appendDeferredDigest(trx, batchId));
       if (existing) {
         // Persons of the part stored before the interruption: their statuses may not have been refreshed.
@@ -354,29 +331,18 @@ async function readAndStore(
   // One chunk is stored while the next is read: the database and the parsing overlap. Chunks
   // still commit one after the other, so the stored lines always end at a line boundary.
   let storing: Promise<void> | undefined;
-  // A chunk is planned (persons looked up, records laid out) while the last one is stored, except
-  // for births, whose storing teaches the registry identity numbers the next chunk may look up.
-  const planAhead = request.kind !== 'births';
   const flush = async (upTo: number) => {
     const records = chunk;
     chunk = [];
-    let plan: ChunkPlan | undefined;
-    if (planAhead) plan = await planChunk(database.db, batchId, records, source, request, context);
     if (storing) await storing;
-    plan ??= await planChunk(database.db, batchId, records, source, request, context);
-    storing = writeChunk(database, batchId, plan, upTo, touched, context).then(() =>
+    storing = storeChunk(database, batchId, records, upTo, source, request, touched, context).then(() =>
       request.onProgress?.({ phase: 'reading', done: upTo, total: facts.lines }),
     );
     // Awaited at the next flush or at the end; until then a failure must not count as unhandled.
     storing.catch(() => undefined);
   };
-  let sawDocument = false;
   for await (const record of source.records()) {
     if (record.line <= linesDone) continue;
-    if (!sawDocument && 'person' in record && record.person.documentNumber) {
-      sawDocument = true;
-      context.sawDocument();
-    }
     // A chunk ends at a line boundary (a FHIR resource may give several records): a rerun
     // restarts after the last stored line.
     if (chunk.length >= chunkRows && record.line !== last) await flush(last);
@@ -387,107 +353,72 @@ async function readAndStore(
   await storing;
 }
 
-/** A chunk of records with their persons found and their storing laid out (planChunk). */
-interface ChunkPlan {
-  records: SourceItem[];
-  issues: RowIssue[];
-  notes: RowIssue[];
-  held: HeldRecord[];
-  linked: LinkedRecord[];
-  context: ApplyContext;
-  apply: ApplyPlan;
-}
-
-/**
- * Classify a chunk's records, find their persons by identity number (and newborns through their
- * mothers) and lay out what is to be stored. Reads only: the writes are writeChunk's.
- */
-async function planChunk(
-  db: Kysely<DB>,
-  batchId: string,
-  records: SourceItem[],
-  source: RecordSource,
-  request: ImportRequest,
-  context: ChunkContext,
-): Promise<ChunkPlan> {
-  const issues: RowIssue[] = [];
-  const held: HeldRecord[] = [];
-  const byDocument: Array<Exclude<IncomingRecord, { rejected: RowIssue[] }>> = [];
-  const notes: RowIssue[] = [];
-  for (const r of records) {
-    if ('notes' in r) notes.push(...r.notes);
-    else if ('rejected' in r) issues.push(...r.rejected);
-    else if (r.person.documentNumber) byDocument.push(r);
-    else if (canScore(r.person)) held.push({ record: r, status: 'unmatched' });
-    else held.push({ record: r, status: 'unmatched', scored: true });
-  }
-  const found = await context.lookup(
-    db,
-    byDocument.map((r) => r.person.documentNumber!),
-  );
-  const linked: LinkedRecord[] = [];
-  for (const r of byDocument) {
-    const candidates = (found.get(r.person.documentNumber!) ?? []).filter((p) =>
-      r.person.documentType === 'CE' ? p.documentType === 'CE' : p.documentType !== 'CE',
-    );
-    if (candidates.length === 1 && !contradicts(r.person, candidates[0]!)) {
-      linked.push({ record: r, person: candidates[0]! });
-    } else if (candidates.length >= 1) {
-      held.push({
-        record: r,
-        status: 'review',
-        scored: true,
-        candidates: candidates.map((p) => ({
-          personId: p.id,
-          weight: 0,
-          reasons: [
-            { field: 'document', outcome: 'exact', weight: 0 },
-            ...(candidates.length > 1
-              ? []
-              : [{ field: 'birthDate', outcome: 'contradicts_document', weight: 0 }]),
-          ],
-        })),
-        territoryCode: candidates[0]!.territoryCode,
-      });
-    } else if (canScore(r.person)) {
-      // The number is not in the registry (yet, or mistyped): try the names and birth date.
-      held.push({ record: r, status: 'unmatched' });
-    } else {
-      held.push({ record: r, status: 'unmatched', scored: true });
-    }
-  }
-  await linkNewbornsThroughMothers(db, held, linked);
-  const applyContext: ApplyContext = {
-    batchId,
-    actor: request.actor,
-    evidenceSource: source.evidenceSource,
-    fieldNames: source.fieldNames,
-  };
-  return {
-    records,
-    issues,
-    notes,
-    held,
-    linked,
-    context: applyContext,
-    apply: planApply(linked, applyContext),
-  };
-}
-
-/** One planned chunk and the batch's progress, in one transaction. */
-async function writeChunk(
+/** One chunk of records and the batch's progress, in one transaction. */
+async function storeChunk(
   database: Database,
   batchId: string,
-  plan: ChunkPlan,
+  records: SourceItem[],
   upTo: number,
+  source: RecordSource,
+  request: ImportRequest,
   touched: Set<string>,
   context: ChunkContext,
 ): Promise<void> {
-  const { records, held, linked, notes } = plan;
   await database.db.transaction().execute(async (trx) => {
     await context.prepare(trx);
-    const issues = [...plan.issues];
-    const applied = await applyLinked(trx, linked, plan.context, plan.apply);
+    const issues: RowIssue[] = [];
+    const held: HeldRecord[] = [];
+    const byDocument: Array<Exclude<IncomingRecord, { rejected: RowIssue[] }>> = [];
+    const notes: RowIssue[] = [];
+    for (const r of records) {
+      if ('notes' in r) notes.push(...r.notes);
+      else if ('rejected' in r) issues.push(...r.rejected);
+      else if (r.person.documentNumber) byDocument.push(r);
+      else if (canScore(r.person)) held.push({ record: r, status: 'unmatched' });
+      else held.push({ record: r, status: 'unmatched', scored: true });
+    }
+    const found = await context.lookup(
+      trx,
+      byDocument.map((r) => r.person.documentNumber!),
+    );
+    const linked: LinkedRecord[] = [];
+    for (const r of byDocument) {
+      const candidates = (found.get(r.person.documentNumber!) ?? []).filter((p) =>
+        r.person.documentType === 'CE' ? p.documentType === 'CE' : p.documentType !== 'CE',
+      );
+      if (candidates.length === 1 && !contradicts(r.person, candidates[0]!)) {
+        linked.push({ record: r, person: candidates[0]! });
+      } else if (candidates.length >= 1) {
+        held.push({
+          record: r,
+          status: 'review',
+          scored: true,
+          candidates: candidates.map((p) => ({
+            personId: p.id,
+            weight: 0,
+            reasons: [
+              { field: 'document', outcome: 'exact', weight: 0 },
+              ...(candidates.length > 1
+                ? []
+                : [{ field: 'birthDate', outcome: 'contradicts_document', weight: 0 }]),
+            ],
+          })),
+          territoryCode: candidates[0]!.territoryCode,
+        });
+      } else if (canScore(r.person)) {
+        // The number is not in the registry (yet, or mistyped): try the names and birth date.
+        held.push({ record: r, status: 'unmatched' });
+      } else {
+        held.push({ record: r, status: 'unmatched', scored: true });
+      }
+    }
+    await linkNewbornsThroughMothers(trx, held, linked);
+    const applied = await applyLinked(trx, linked, {
+      batchId,
+      actor: request.actor,
+      evidenceSource: source.evidenceSource,
+      fieldNames: source.fieldNames,
+    });
     issues.push(...applied.issues);
     for (const id of applied.persons) touched.add(id);
     const rejectedLines = new Set(issues.map((i) => i.line)).size;
@@ -516,7 +447,7 @@ async function writeChunk(
  * records to the linked ones.
  */
 async function linkNewbornsThroughMothers(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   held: HeldRecord[],
   linked: LinkedRecord[],
 ): Promise<void> {

@@ -39,47 +39,15 @@ export interface EvidenceBatchResult {
   ids: Map<number, string[]>;
 }
 
-/** A batch checked and laid out in columns, ready to store (prepareEvidenceBatch). */
-export interface PreparedEvidenceBatch {
-  rows: readonly EvidenceForPerson[];
-  options: { recordedBy: string | null; batchId: string | null };
-  /** Refused so far (a date before the birth), by index in the input. */
-  refused: EvidenceBatchResult['refused'];
-  /** Repeated within the batch, by index in the input. */
-  repeated: number[];
-  /** Indexes of the rows to store, in person order, and their columns. */
-  accepted: number[];
-  columns: EvidenceColumns;
-  /** Women with prenatal records: their pregnancies are checked when the batch is stored. */
-  prenatal: Set<string>;
-}
-
-interface EvidenceColumns {
-  id: string[];
-  person: string[];
-  kind: string[];
-  date: string[];
-  code: Array<string | null>;
-  dose: Array<number | null>;
-  weight: Array<number | null>;
-  length: Array<number | null>;
-  measured: Array<string | null>;
-  oedema: Array<boolean | null>;
-  hb: Array<number | null>;
-  implausible: boolean[];
-  source: string[];
-  ref: string[];
-}
-
 /**
- * The checks of a batch that need no database (a date not before the birth, WHO's implausible
- * flag, the same record twice) and its columns. Pure: an import prepares the next batch while the
- * database stores the last one.
+ * Store evidence for known persons in the caller's transaction. Statuses are not refreshed here:
+ * the caller refreshes the persons returned (refreshStatusesOf), once per import rather than per batch.
  */
-export function prepareEvidenceBatch(
+export async function recordEvidenceBatch(
+  trx: Transaction<DB>,
   rows: readonly EvidenceForPerson[],
   options: { recordedBy: string | null; batchId: string | null },
-): PreparedEvidenceBatch {
+): Promise<EvidenceBatchResult> {
   const refused: EvidenceBatchResult['refused'] = [];
   const ok: number[] = [];
   const prenatal = new Set<string>();
@@ -95,10 +63,36 @@ export function prepareEvidenceBatch(
   ok.sort((a, b) =>
     rows[a]!.personId < rows[b]!.personId ? -1 : rows[a]!.personId > rows[b]!.personId ? 1 : a - b,
   );
+  let accepted = ok;
+  if (prenatal.size > 0) {
+    const pregnancies = await sql<{ person_id: string; starts: string; ends: string }>`
+      SELECT person_id, coalesce(last_menstrual_period, estimated_delivery_date - 280)::text AS starts,
+             coalesce(ended_on, coalesce(last_menstrual_period, estimated_delivery_date - 280) + ${sql.lit(PREGNANCY_MAX_DAYS)})::text AS ends
+        FROM pregnancy WHERE person_id = ANY(${[...prenatal]}::uuid[])`.execute(trx);
+    const byPerson = new Map<string, Array<{ starts: string; ends: string }>>();
+    for (const p of pregnancies.rows) {
+      const list = byPerson.get(p.person_id) ?? [];
+      list.push(p);
+      byPerson.set(p.person_id, list);
+    }
+    accepted = ok.filter((i) => {
+      const r = rows[i]!;
+      if (!PREGNANCY_KINDS.has(r.kind)) return true;
+      const fits = (byPerson.get(r.personId) ?? []).some((p) => p.starts <= r.date && r.date <= p.ends);
+      if (!fits) {
+        refused.push({
+          index: i,
+          field: 'kind',
+          reason: 'Prenatal care needs a pregnancy of this woman registered for that date',
+        });
+      }
+      return fits;
+    });
+  }
   // The same record twice in one batch: the first is stored, the others are duplicates.
   const seen = new Set<string>();
   const repeated: number[] = [];
-  const accepted = ok.filter((index) => {
+  accepted = accepted.filter((index) => {
     const key = `${rows[index]!.source}|${rows[index]!.sourceRef}`;
     if (seen.has(key)) {
       repeated.push(index);
@@ -107,12 +101,8 @@ export function prepareEvidenceBatch(
     seen.add(key);
     return true;
   });
-  return { rows, options, refused, repeated, accepted, columns: columnsOf(rows, accepted), prenatal };
-}
-
-function columnsOf(rows: readonly EvidenceForPerson[], accepted: readonly number[]): EvidenceColumns {
   const n = accepted.length;
-  const cols: EvidenceColumns = {
+  const cols = {
     id: new Array<string>(n),
     person: new Array<string>(n),
     kind: new Array<string>(n),
@@ -147,78 +137,8 @@ function columnsOf(rows: readonly EvidenceForPerson[], accepted: readonly number
     cols.source[k] = r.source;
     cols.ref[k] = r.sourceRef;
   });
-  return cols;
-}
-
-/**
- * Store evidence for known persons in the caller's transaction. Statuses are not refreshed here:
- * the caller refreshes the persons returned (refreshStatusesOf), once per import rather than per batch.
- */
-export async function recordEvidenceBatch(
-  trx: Transaction<DB>,
-  rows: readonly EvidenceForPerson[],
-  options: { recordedBy: string | null; batchId: string | null },
-): Promise<EvidenceBatchResult> {
-  return storeEvidenceBatch(trx, prepareEvidenceBatch(rows, options));
-}
-
-/** Store a prepared batch in the caller's transaction: prenatal care checked against pregnancies, then one INSERT. */
-export async function storeEvidenceBatch(
-  trx: Transaction<DB>,
-  prepared: PreparedEvidenceBatch,
-): Promise<EvidenceBatchResult> {
-  const { rows, options, prenatal } = prepared;
-  const refused = [...prepared.refused];
-  let accepted = prepared.accepted;
-  let cols = prepared.columns;
-  if (prenatal.size > 0) {
-    const pregnancies = await sql<{ person_id: string; starts: string; ends: string }>`
-      SELECT person_id, coalesce(last_menstrual_period, estimated_delivery_date - 280)::text AS starts,
-             coalesce(ended_on, coalesce(last_menstrual_period, estimated_delivery_date - 280) + ${sql.lit(PREGNANCY_MAX_DAYS)})::text AS ends
-        FROM pregnancy WHERE person_id = ANY(${[...prenatal]}::uuid[])`.execute(trx);
-    const byPerson = new Map<string, Array<{ starts: string; ends: string }>>();
-    for (const p of pregnancies.rows) {
-      const list = byPerson.get(p.person_id) ?? [];
-      list.push(p);
-      byPerson.set(p.person_id, list);
-    }
-    const keep = accepted.map((i) => {
-      const r = rows[i]!;
-      if (!PREGNANCY_KINDS.has(r.kind)) return true;
-      const fits = (byPerson.get(r.personId) ?? []).some((p) => p.starts <= r.date && r.date <= p.ends);
-      if (!fits) {
-        refused.push({
-          index: i,
-          field: 'kind',
-          reason: 'Prenatal care needs a pregnancy of this woman registered for that date',
-        });
-      }
-      return fits;
-    });
-    if (keep.includes(false)) {
-      const pick = <T>(values: T[]) => values.filter((_, k) => keep[k]);
-      accepted = pick(accepted);
-      cols = {
-        id: pick(cols.id),
-        person: pick(cols.person),
-        kind: pick(cols.kind),
-        date: pick(cols.date),
-        code: pick(cols.code),
-        dose: pick(cols.dose),
-        weight: pick(cols.weight),
-        length: pick(cols.length),
-        measured: pick(cols.measured),
-        oedema: pick(cols.oedema),
-        hb: pick(cols.hb),
-        implausible: pick(cols.implausible),
-        source: pick(cols.source),
-        ref: pick(cols.ref),
-      };
-    }
-  }
-  const n = accepted.length;
   const persons = new Set<string>();
-  const duplicates: number[] = [...prepared.repeated];
+  const duplicates: number[] = [...repeated];
   const ids = new Map<number, string[]>();
   if (n > 0) {
     // Arrays as parameters: one statement whatever the batch size, inside the caller's transaction.
