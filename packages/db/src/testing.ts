@@ -34,9 +34,10 @@ export async function openTestDatabase(): Promise<Database> {
         // The pool's end() returns once its clients are told to end, not once the server has seen
         // them go: wait for them (a forced drop would otherwise kill connections still closing).
         for (let i = 0; i < 50; i++) {
-          const open = await dropper.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [
-            name,
-          ]);
+          const open = await dropper.query(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
           if (open.rows[0].n === 0) break;
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
