@@ -174,6 +174,9 @@ export async function runImport(database: Database, request: ImportRequest): Pro
         (done, total) => request.onProgress?.({ phase: 'linking', done, total }),
         context.prepare,
       );
+      // The registry's numbers are no longer needed: free them before the statuses are refreshed
+      // (a full recompute starts worker threads in this process).
+      documents = undefined;
       await db.transaction().execute((trx) => appendDeferredDigest(trx, batchId));
       if (existing) {
         // Persons of the part stored before the interruption: their statuses may not have been refreshed.
