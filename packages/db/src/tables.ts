@@ -579,6 +579,13 @@ export interface EvidenceDigestDeferredTable {
   deferred_at: Timestamp;
 }
 
+/** Migration 0007: a transaction of a deferring import whose evidence is not in the digest yet. */
+export interface EvidenceDigestDeferredPartTable {
+  batch_id: string;
+  /** The transaction's start (its evidence's recorded_at), read and written as text to keep microseconds. */
+  started: string;
+}
+
 export interface DB {
   territory: TerritoryTable;
   institution: InstitutionTable;
@@ -616,5 +623,6 @@ export interface DB {
   evidence_retraction: EvidenceRetractionTable;
   school_record: SchoolRecordTable;
   evidence_digest_deferred: EvidenceDigestDeferredTable;
+  evidence_digest_deferred_part: EvidenceDigestDeferredPartTable;
   schema_migration: SchemaMigrationTable;
 }

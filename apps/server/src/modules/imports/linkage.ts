@@ -48,7 +48,7 @@ export async function linkHeldRecords(
   actor: Actor,
   touched: Set<string>,
   onProgress?: (done: number, total: number) => void,
-  prepare: (trx: Transaction<DB>) => Promise<void> = async () => {},
+  prepare: (trx: Transaction<DB>) => Promise<unknown> = async () => {},
 ): Promise<void> {
   const db = database.db;
   const span = await db

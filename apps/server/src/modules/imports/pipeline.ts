@@ -15,7 +15,7 @@ import { assertCan } from '../access/permissions';
 import { recordAudit } from '../audit/service';
 import { DocumentIndex, type LinkablePerson, newbornsOfMothers, personsByDocument } from '../registry/lookup';
 import { refreshStatusesOf } from '../tracking/bulk';
-import { appendDeferredDigest, deferEvidenceDigest } from '../tracking/digest';
+import { appendDeferredDigest, appendDigestPart, deferEvidenceDigest } from '../tracking/digest';
 import { applyLinked, insertIssues, type LinkedRecord } from './apply';
 import { type FileFacts, inspectFile } from './files';
 import { linkHeldRecords } from './linkage';
@@ -79,8 +79,44 @@ export const BULK_LINES = 50_000;
 interface ChunkContext {
   bulk: boolean;
   lookup: (trx: Transaction<DB>, numbers: string[]) => Promise<Map<string, LinkablePerson[]>>;
-  /** Run at the start of each transaction that stores evidence of the batch. */
-  prepare: (trx: Transaction<DB>) => Promise<void>;
+  /**
+   * Run at the start of each transaction that stores evidence of the batch; a deferring one
+   * returns its start time (see tracking/digest.ts).
+   */
+  prepare: (trx: Transaction<DB>) => Promise<string | undefined>;
+  /** On a server, the deferred digest is appended chunk by chunk as chunks are stored. */
+  digests: ChunkDigests | undefined;
+}
+
+/**
+ * Appends each stored chunk's deferred digest on a connection of its own, one chunk after the
+ * other, while the next chunk is being stored: the database's second core does the digest while
+ * the import's thread lays out the next chunk. A part whose append fails stays listed, and the
+ * import's final append (appendDeferredDigest) takes it, so a failure here loses nothing.
+ */
+class ChunkDigests {
+  private tail: Promise<void> = Promise.resolve();
+  constructor(
+    private readonly database: Database,
+    private readonly batchId: string,
+  ) {}
+
+  add(started: string, ids: string[]): void {
+    this.tail = this.tail.then(() =>
+      this.database.db
+        .transaction()
+        .execute((trx) => appendDigestPart(trx, this.batchId, started, ids))
+        .then(
+          () => undefined,
+          () => undefined,
+        ),
+    );
+  }
+
+  /** The appends under way, finished. */
+  settled(): Promise<void> {
+    return this.tail;
+  }
 }
 
 /** Import a file. Throws ImportFileError, before writing anything, for a file that cannot be read as its kind. */
@@ -152,7 +188,9 @@ export async function runImport(database: Database, request: ImportRequest): Pro
           const index = documents;
           return new Map(numbers.map((n) => [n, index.get(n)]));
         },
-        prepare: bulk ? (trx) => deferEvidenceDigest(trx, batchId, lockKey) : async () => {},
+        prepare: bulk ? (trx) => deferEvidenceDigest(trx, batchId, lockKey) : async () => undefined,
+        // The embedded database has one connection: chunks and their digests could not overlap.
+        digests: bulk && database.engine === 'postgres' ? new ChunkDigests(database, batchId) : undefined,
       };
       await readAndStore(
         database,
@@ -177,6 +215,7 @@ export async function runImport(database: Database, request: ImportRequest): Pro
       // The registry's numbers are no longer needed: free them before the statuses are refreshed
       // (a full recompute starts worker threads in this process).
       documents = undefined;
+      await context.digests?.settled();
       await db.transaction().execute((trx) => appendDeferredDigest(trx, batchId));
       if (existing) {
         // Persons of the part stored before the interruption: their statuses may not have been refreshed.
@@ -189,6 +228,8 @@ export async function runImport(database: Database, request: ImportRequest): Pro
         for (const r of earlier) touched.add(r.person_id);
       }
       if (request.refreshStatuses !== false && touched.size > 0) {
+        // Everything is stored: the page and the command line say so before the statuses start.
+        request.onProgress?.({ phase: 'statuses', done: 0, total: touched.size });
         await refreshStatusesOf(database, touched, {
           databaseUrl: request.databaseUrl,
           onProgress: (done, total) => request.onProgress?.({ phase: 'statuses', done, total }),
@@ -344,7 +385,14 @@ async function readAndStore(
     // Awaited at the next flush or at the end; until then a failure must not count as unhandled.
     storing.catch(() => undefined);
   };
+  let sinceYield = 0;
   for await (const record of source.records()) {
+    // The file arrives a megabyte at a time, and parsing a megabyte holds the thread for tens of
+    // milliseconds: let the chunk being stored hear from the database between records.
+    if (++sinceYield === YIELD_EVERY) {
+      sinceYield = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     if (record.line <= linesDone) continue;
     // A chunk ends at a line boundary (a FHIR resource may give several records): a rerun
     // restarts after the last stored line.
@@ -355,6 +403,9 @@ async function readAndStore(
   await flush(Math.max(last, facts.lines));
   await storing;
 }
+
+/** Records read between two turns of the event loop (see readAndStore). */
+const YIELD_EVERY = 1000;
 
 /** One chunk of records and the batch's progress, in one transaction. */
 async function storeChunk(
@@ -367,8 +418,8 @@ async function storeChunk(
   touched: Set<string>,
   context: ChunkContext,
 ): Promise<void> {
-  await database.db.transaction().execute(async (trx) => {
-    await context.prepare(trx);
+  const part = await database.db.transaction().execute(async (trx) => {
+    const started = await context.prepare(trx);
     const issues: RowIssue[] = [];
     const held: HeldRecord[] = [];
     const byDocument: Array<Exclude<IncomingRecord, { rejected: RowIssue[] }>> = [];
@@ -441,7 +492,9 @@ async function storeChunk(
       })
       .where('id', '=', batchId)
       .execute();
+    return started === undefined ? undefined : { started, ids: [...applied.stored.values()].flat() };
   });
+  if (part && context.digests) context.digests.add(part.started, part.ids);
 }
 
 /**

@@ -4,7 +4,7 @@
  * once at the end, which is much cheaper than appending to it batch by batch.
  */
 import type { Database, DB } from '@tejido/db';
-import { sql, type Transaction } from 'kysely';
+import { type RawBuilder, sql, type Transaction } from 'kysely';
 
 const TRIGGER = 'evidence_digest_append';
 
@@ -46,46 +46,76 @@ export async function rebuildEvidenceDigest(database: Database): Promise<void> {
 }
 
 /**
- * Defer the digest of the evidence this transaction inserts for an import batch (migration 0006):
- * the batch is listed as deferred, and the trigger leaves this transaction's rows alone.
+ * Defer the digest of the evidence this transaction inserts for an import batch (migrations 0006
+ * and 0007): the batch is listed as deferred, this transaction as one of its parts, and the
+ * trigger leaves this transaction's rows alone. Returns the transaction's start, which
+ * appendDigestPart takes.
  */
 export async function deferEvidenceDigest(
   trx: Transaction<DB>,
   batchId: string,
   lockKey: string,
-): Promise<void> {
+): Promise<string> {
   await sql`SELECT set_config('tejido.defer_digest', 'on', true)`.execute(trx);
-  // Listed once, by the first transaction (deferred_at is its start, as evidence.recorded_at is).
   await trx
     .insertInto('evidence_digest_deferred')
     .values({ batch_id: batchId, lock_key: lockKey, deferred_at: sql`now()` })
     .onConflict((oc) => oc.doNothing())
     .execute();
+  const part = await sql<{ started: string }>`
+    INSERT INTO evidence_digest_deferred_part (batch_id, started) VALUES (${batchId}::uuid, now())
+    RETURNING started::text AS started`.execute(trx);
+  return part.rows[0]!.started;
 }
 
-/**
- * Append the deferred evidence of a batch to its persons' digests, in one statement, and take the
- * batch off the deferred list, in the caller's transaction. Returns the persons whose digest changed.
- */
-export async function appendDeferredDigest(trx: Transaction<DB>, batchId: string): Promise<number> {
-  const listed = await trx
-    .deleteFrom('evidence_digest_deferred')
-    .where('batch_id', '=', batchId)
-    .returning(['batch_id', 'deferred_at'])
-    .executeTakeFirst();
-  if (!listed) return 0;
-  // Only what was stored since the batch was listed: a batch resumed after a recompute appended
-  // its first part is listed again, and that part must not be appended twice.
-  const r = await sql`
+/** Append the records of a digest query to their persons' digests (one upsert, in person order). */
+function appendRecords(trx: Transaction<DB>, evidence: RawBuilder<unknown>) {
+  return sql`
     INSERT INTO evidence_digest AS d (person_id, records)
     SELECT e.person_id, string_agg(evidence_digest_record(e), ';')
       FROM evidence e
-     WHERE e.import_batch_id = ${batchId}::uuid AND e.recorded_at >= ${listed.deferred_at}
-       AND NOT EXISTS (SELECT 1 FROM evidence_retraction r WHERE r.evidence_id = e.id)
+     WHERE ${evidence} AND NOT EXISTS (SELECT 1 FROM evidence_retraction r WHERE r.evidence_id = e.id)
      GROUP BY e.person_id
      ORDER BY e.person_id
     ON CONFLICT (person_id) DO UPDATE SET records = d.records || ';' || excluded.records, changed_at = now()`.execute(
     trx,
+  );
+}
+
+/**
+ * Append one committed part of a deferring import (the transaction that started at `started`
+ * and stored the evidence `ids`) to its persons' digests and take it off the list, in the caller's transaction.
+ * A part already appended (by appendDeferredDigest) is left alone. Returns the persons appended to.
+ */
+export async function appendDigestPart(
+  trx: Transaction<DB>,
+  batchId: string,
+  started: string,
+  ids: readonly string[],
+): Promise<number> {
+  const listed = await sql`
+    DELETE FROM evidence_digest_deferred_part WHERE batch_id = ${batchId}::uuid AND started = ${started}::timestamptz
+    RETURNING started`.execute(trx);
+  if (listed.rows.length === 0 || ids.length === 0) return 0;
+  const r = await appendRecords(trx, sql`e.id = ANY(${ids}::uuid[])`);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/**
+ * Append the parts of a batch not appended yet to their persons' digests and take the batch off
+ * the deferred list, in the caller's transaction. Returns the persons whose digest changed.
+ */
+export async function appendDeferredDigest(trx: Transaction<DB>, batchId: string): Promise<number> {
+  const parts = await sql<{ started: string }>`
+    DELETE FROM evidence_digest_deferred_part WHERE batch_id = ${batchId}::uuid RETURNING started::text AS started`.execute(
+    trx,
+  );
+  await trx.deleteFrom('evidence_digest_deferred').where('batch_id', '=', batchId).execute();
+  if (parts.rows.length === 0) return 0;
+  // The rows the listed transactions wrote (recorded_at is a transaction's start): what was not appended.
+  const r = await appendRecords(
+    trx,
+    sql`e.import_batch_id = ${batchId}::uuid AND e.recorded_at = ANY(${parts.rows.map((p) => p.started)}::timestamptz[])`,
   );
   return Number(r.numAffectedRows ?? 0);
 }

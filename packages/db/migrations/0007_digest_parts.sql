@@ -1,0 +1,13 @@
+-- A bulk import defers its evidence's digest (migration 0006), and now appends it chunk by chunk,
+-- each chunk on a connection of its own once the chunk is stored, while the next chunk is being
+-- stored. Every transaction that defers lists itself here by its start time, which is the
+-- recorded_at of every evidence row it writes; appending its records takes it off the list in the
+-- same transaction. What is still listed when the import ends, or when it died, is appended from
+-- the evidence rows of those transactions, so that no record is appended twice or left out. Two
+-- transactions of a batch cannot share a start time: the key refuses the second.
+CREATE TABLE evidence_digest_deferred_part (
+  batch_id  uuid NOT NULL REFERENCES evidence_digest_deferred (batch_id) ON DELETE CASCADE,
+  started   timestamptz NOT NULL,
+  PRIMARY KEY (batch_id, started)
+);
+COMMENT ON TABLE evidence_digest_deferred_part IS 'Transactions of an import whose evidence is not in the digest yet (see evidence_digest_deferred), by their start time.';
