@@ -10,4 +10,11 @@ CREATE TABLE evidence_digest_deferred_part (
   started   timestamptz NOT NULL,
   PRIMARY KEY (batch_id, started)
 );
+-- An import deferring when this migration runs: its transactions since it was listed, from the
+-- start times its evidence carries; deferred_at, which only the old append read, then goes.
+INSERT INTO evidence_digest_deferred_part (batch_id, started)
+SELECT DISTINCT d.batch_id, e.recorded_at
+  FROM evidence_digest_deferred d
+  JOIN evidence e ON e.import_batch_id = d.batch_id AND e.recorded_at >= d.deferred_at;
+ALTER TABLE evidence_digest_deferred DROP COLUMN deferred_at;
 COMMENT ON TABLE evidence_digest_deferred_part IS 'Transactions of an import whose evidence is not in the digest yet (see evidence_digest_deferred), by their start time.';

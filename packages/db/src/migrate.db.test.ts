@@ -92,4 +92,44 @@ describe(`migrations on ${testEngine}`, () => {
       'code\nT4\n',
     );
   });
+
+  it('lists the transactions of an import deferring its digest when 0007 is applied', async () => {
+    const before = loadMigrations().filter((m) => m.name < '0007');
+    const old = await openTestDatabase(before);
+    try {
+      const batch = '01900000-0000-7000-8000-000000000001';
+      const person = '01900000-0000-7000-8000-000000000002';
+      await sql`INSERT INTO evidence_digest_deferred (batch_id, lock_key, deferred_at)
+                VALUES (${batch}::uuid, 'health:x', '2026-12-01 10:00:00+00')`.execute(old.db);
+      // Two transactions of the import since it was listed, and one of an earlier run of the file.
+      for (const [n, at] of [
+        [1, '2026-11-30 09:00:00+00'],
+        [2, '2026-12-01 10:00:00.123456+00'],
+        [3, '2026-12-01 10:00:00.123456+00'],
+        [4, '2026-12-01 10:00:05+00'],
+      ] as const) {
+        await sql`INSERT INTO evidence (id, person_id, kind, date, source, source_ref, import_batch_id, recorded_at)
+                  VALUES (${`01900000-0000-7000-8000-00000000010${n}`}::uuid, ${person}::uuid, 'insurance_affiliated',
+                          '2026-11-01', 'file_import', ${`r${n}`}, ${batch}::uuid, ${at}::timestamptz)`.execute(
+          old.db,
+        );
+      }
+      expect(await migrate(old)).toEqual(
+        loadMigrations()
+          .slice(before.length)
+          .map((m) => m.name),
+      );
+      const parts = await sql<{ started: string }>`
+        SELECT to_char(started AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS started
+          FROM evidence_digest_deferred_part WHERE batch_id = ${batch}::uuid ORDER BY started`.execute(
+        old.db,
+      );
+      expect(parts.rows.map((r) => r.started)).toEqual([
+        '2026-12-01 10:00:00.123456',
+        '2026-12-01 10:00:05.000000',
+      ]);
+    } finally {
+      await old.close();
+    }
+  });
 });

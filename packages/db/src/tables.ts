@@ -576,7 +576,6 @@ export interface SchoolRecordTable {
 export interface EvidenceDigestDeferredTable {
   batch_id: string;
   lock_key: string;
-  deferred_at: Timestamp;
 }
 
 /** Migration 0007: a transaction of a deferring import whose evidence is not in the digest yet. */

@@ -1,18 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { connect, type Database } from './connect';
-import { migrate } from './migrate';
+import { loadMigrations, type Migration, migrate } from './migrate';
 
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new
  * database on the PostgreSQL server named by TEJIDO_TEST_DATABASE_URL, dropped on close.
- * The same suites run on both engines (see .ci/run).
+ * The same suites run on both engines (see .ci/run). Every migration is applied unless the
+ * caller gives the ones to apply (a test of a later migration's upgrade).
  */
-export async function openTestDatabase(): Promise<Database> {
+export async function openTestDatabase(migrations: Migration[] = loadMigrations()): Promise<Database> {
   const serverUrl = process.env.TEJIDO_TEST_DATABASE_URL;
   if (!serverUrl) {
     const database = await connect({});
-    await migrate(database);
+    await migrate(database, migrations);
     return database;
   }
   const name = `tejido_test_${randomBytes(6).toString('hex')}`;
@@ -23,7 +24,7 @@ export async function openTestDatabase(): Promise<Database> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const database = await connect({ databaseUrl: url.toString(), poolSize: 4 });
-  await migrate(database);
+  await migrate(database, migrations);
   return {
     ...database,
     async close() {

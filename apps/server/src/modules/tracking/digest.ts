@@ -59,7 +59,7 @@ export async function deferEvidenceDigest(
   await sql`SELECT set_config('tejido.defer_digest', 'on', true)`.execute(trx);
   await trx
     .insertInto('evidence_digest_deferred')
-    .values({ batch_id: batchId, lock_key: lockKey, deferred_at: sql`now()` })
+    .values({ batch_id: batchId, lock_key: lockKey })
     .onConflict((oc) => oc.doNothing())
     .execute();
   const part = await sql<{ started: string }>`
